@@ -1,0 +1,48 @@
+# Husly: `make demo` serves the demo municipality; `make test` runs the whole suite.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+DEMO_ENV := HUSLY_DEMO=1
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: demo test setup static messages lint serve clean
+
+setup: $(STAMP) static messages
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+static/vendor/designsystemet/designsystemet.css: node_modules/.package-lock.json
+	mkdir -p static/vendor/designsystemet
+	cp node_modules/@digdir/designsystemet-css/dist/src/index.css static/vendor/designsystemet/designsystemet.css
+	cp node_modules/@digdir/designsystemet-css/dist/theme/designsystemet.css static/vendor/designsystemet/theme.css
+	cp node_modules/@digdir/designsystemet-css/LICENSE static/vendor/designsystemet/LICENSE
+
+static: $(STAMP) static/vendor/designsystemet/designsystemet.css
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+
+messages: $(STAMP)
+	$(PY) manage.py compilemessages --verbosity 0 --ignore=.venv --ignore=node_modules
+
+demo: setup
+	$(DEMO_ENV) $(PY) manage.py migrate --verbosity 0
+	$(DEMO_ENV) $(PY) manage.py demo_setup
+	@echo "Husly: http://$(HOST):$(PORT)/"
+	$(DEMO_ENV) $(PY) manage.py runserver --insecure --noreload $(HOST):$(PORT)
+
+test: setup
+	$(PY) -m pytest
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+
+clean:
+	rm -rf $(VENV) node_modules static/vendor var

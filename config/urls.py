@@ -1,0 +1,16 @@
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from husly.common import views as common_views
+
+urlpatterns = [
+    path("", common_views.home, name="home"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("konto/", include("husly.accounts.urls")),
+    path("beboere/", include("husly.people.urls")),
+    path("boliger/", include("husly.housing.urls")),
+]
+
+handler403 = "husly.common.views.permission_denied"
+handler404 = "husly.common.views.page_not_found"
+handler500 = "husly.common.views.server_error"

@@ -1,0 +1,97 @@
+"""Consent, break-the-glass and the access log: the records the access rules read and write."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from husly.common.models import MunicipalityScopedModel
+
+
+class AccessBasis(models.TextChoices):
+    PRIMARY_CONTACT = "primary_contact", _("Primary contact")
+    TEAM = "team", _("Member of the team that follows the resident")
+    CASE = "case", _("Assigned to an open case")
+    BREAK_GLASS = "break_glass", _("Emergency access (break the glass)")
+
+
+class AccessLogEntry(MunicipalityScopedModel):
+    """One read of a resident's information. Append-only; the resident may ask for it."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    resident = models.ForeignKey(
+        "people.Resident", on_delete=models.PROTECT, related_name="access_log"
+    )
+    accessed_at = models.DateTimeField(db_index=True)
+    categories = models.CharField(max_length=60, help_text="Comma-separated category codes.")
+    basis = models.CharField(max_length=20, choices=AccessBasis.choices)
+    view = models.CharField(max_length=80)
+
+    class Meta:
+        ordering = ["-accessed_at", "-id"]
+        indexes = [models.Index(fields=["resident", "accessed_at"])]
+
+    @property
+    def category_list(self) -> list[str]:
+        return [c for c in self.categories.split(",") if c]
+
+
+class ConsentForm(models.TextChoices):
+    WRITTEN = "written", _("Written")
+    VERBAL = "verbal", _("Verbal")
+
+
+class Consent(MunicipalityScopedModel):
+    """The resident's consent to share categories from some units with others."""
+
+    resident = models.ForeignKey(
+        "people.Resident", on_delete=models.PROTECT, related_name="consents"
+    )
+    from_units = models.ManyToManyField("accounts.Unit", related_name="+")
+    to_units = models.ManyToManyField("accounts.Unit", related_name="+")
+    categories = models.JSONField(default=list)
+    purpose = models.CharField(_("purpose"), max_length=300)
+    given_on = models.DateField(_("given"))
+    expires_on = models.DateField(_("expires"), null=True, blank=True)
+    withdrawn_on = models.DateField(_("withdrawn"), null=True, blank=True)
+    form = models.CharField(_("form"), max_length=10, choices=ConsentForm.choices)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-given_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(expires_on__isnull=True)
+                | models.Q(expires_on__gte=models.F("given_on")),
+                name="consent_expires_after_given",
+            )
+        ]
+
+    def is_in_force(self, on) -> bool:
+        return (
+            self.given_on <= on
+            and (self.expires_on is None or self.expires_on >= on)
+            and (self.withdrawn_on is None or self.withdrawn_on > on)
+        )
+
+
+class BreakGlass(MunicipalityScopedModel):
+    """Time-limited access without a work relation, with a stated reason, for leader review."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    resident = models.ForeignKey(
+        "people.Resident", on_delete=models.PROTECT, related_name="break_glass"
+    )
+    reason = models.CharField(max_length=40)
+    explanation = models.TextField()
+    started_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-started_at"]

@@ -1,0 +1,282 @@
+"""The access rules of DESIGN.md, decided here and nowhere else.
+
+1. Municipality isolation: staff see only the municipality they are working in.
+2. Categories: a role reads its own unit's categories; health needs health personnel too.
+3. Another unit's category needs the resident's consent in force, to one of the user's units.
+4. A work relation (primary contact, team, open case) or an active break-the-glass is needed.
+5. Reads are logged by `access_log_record` (see `husly.access.services`).
+6. Protected addresses only for those cleared.
+7. Caretakers, analysts and administrators read no resident pages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from husly.access.models import AccessBasis, BreakGlass, Consent
+from husly.accounts.models import Role, RoleAssignment, UnitKind
+from husly.common.models import Category, Municipality
+
+UNIT_CATEGORIES: dict[str, frozenset[str]] = {
+    UnitKind.HOUSING: frozenset({Category.HOUSING}),
+    UnitKind.FOLLOWUP: frozenset({Category.FOLLOWUP, Category.HEALTH}),
+    UnitKind.NAV: frozenset({Category.NAV}),
+    UnitKind.PROPERTY: frozenset({Category.HOUSING}),
+    UnitKind.CARETAKER: frozenset(),
+}
+
+ROLES_READING_RESIDENTS = frozenset({
+    Role.HOUSING_OFFICER, Role.FOLLOWUP_WORKER, Role.NAV_COUNSELLOR, Role.TEAM_LEADER,
+    Role.PROPERTY_MANAGER,
+})
+
+# Pages (not person data) and the roles that may open them. Every URL name in the app maps
+# to one of these in `husly.access.pages.URL_PAGES`; the access-matrix test enforces it.
+PAGE_ROLES: dict[str, frozenset[str] | None] = {
+    "public": None,  # login, language switch: no role needed
+    "signed_in": frozenset(Role.values),  # own account pages: any role
+    "residents": ROLES_READING_RESIDENTS,
+    "resident_register": frozenset({
+        Role.HOUSING_OFFICER, Role.FOLLOWUP_WORKER, Role.NAV_COUNSELLOR, Role.TEAM_LEADER,
+    }),
+    "dwellings": frozenset(Role.values) - {Role.ANALYST},
+    "dwelling_register": frozenset({Role.HOUSING_OFFICER, Role.PROPERTY_MANAGER}),
+    "tenancy_register": frozenset({Role.HOUSING_OFFICER}),
+}
+
+
+@dataclass
+class StaffContext:
+    """The signed-in staff member as they work now: in one municipality, with its roles."""
+
+    user: object
+    municipality: Municipality | None
+    assignments: list[RoleAssignment] = field(default_factory=list)
+
+    @cached_property
+    def roles(self) -> frozenset[str]:
+        return frozenset(a.role for a in self.assignments)
+
+    @cached_property
+    def units(self) -> list:
+        return [a.unit for a in self.assignments if a.unit_id]
+
+    @cached_property
+    def unit_ids(self) -> frozenset[int]:
+        return frozenset(a.unit_id for a in self.assignments if a.unit_id)
+
+    @cached_property
+    def own_categories(self) -> frozenset[str]:
+        if not self.roles & ROLES_READING_RESIDENTS:
+            return frozenset()
+        categories: set[str] = set()
+        for a in self.assignments:
+            if a.role not in ROLES_READING_RESIDENTS or a.unit is None:
+                continue
+            categories |= UNIT_CATEGORIES[a.unit.kind]
+        if not self.user.is_health_personnel:
+            categories.discard(Category.HEALTH)
+        return frozenset(categories)
+
+    def may_open(self, page: str) -> bool:
+        allowed = PAGE_ROLES[page]
+        if allowed is None:
+            return True
+        return self.municipality is not None and bool(self.roles & allowed)
+
+
+def staff_context_for(user, municipality_id: int | None) -> StaffContext:
+    """Build the context; a user with roles in several municipalities works in one at a time."""
+    if not user.is_authenticated:
+        return StaffContext(user=user, municipality=None)
+    assignments = list(
+        RoleAssignment.objects.filter(user=user).select_related("unit", "municipality")
+    )
+    municipalities = {a.municipality_id: a.municipality for a in assignments}
+    if municipality_id not in municipalities:
+        municipality_id = min(municipalities) if municipalities else None
+    return StaffContext(
+        user=user,
+        municipality=municipalities.get(municipality_id),
+        assignments=[a for a in assignments if a.municipality_id == municipality_id],
+    )
+
+
+@dataclass(frozen=True)
+class HiddenPart:
+    category: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class ResidentAccess:
+    """What one staff member may read of one resident, and why the rest is hidden."""
+
+    basis: str | None
+    categories: frozenset[str]
+    hidden: tuple[HiddenPart, ...]
+    sees_protected_address: bool
+    denied_reason: str = ""
+
+    @property
+    def allowed(self) -> bool:
+        return self.basis is not None
+
+    @property
+    def basis_label(self) -> str:
+        return AccessBasis(self.basis).label if self.basis else ""
+
+    def reads(self, category: str) -> bool:
+        return category in self.categories
+
+
+def _work_relation_q(staff: StaffContext, now) -> Q:
+    user = staff.user
+    team_ids = list(user.team_memberships.filter(
+        team__municipality=staff.municipality).values_list("team_id", flat=True))
+    return (
+        Q(primary_contact=user)
+        | Q(team_id__in=team_ids)
+        | Q(cases__assigned_to=user, cases__closed_on__isnull=True)
+        | Q(break_glass__user=user, break_glass__expires_at__gt=now,
+            break_glass__started_at__lte=now)
+    )
+
+
+def residents_visible(staff: StaffContext) -> QuerySet:
+    """Residents this staff member may find in lists and search: a work relation is needed."""
+    from husly.people.models import Resident
+
+    if staff.municipality is None or not staff.roles & ROLES_READING_RESIDENTS:
+        return Resident.objects.none()
+    now = timezone.now()
+    related = Resident.objects.filter(municipality=staff.municipality).filter(
+        _work_relation_q(staff, now)
+    )
+    # The joins can repeat a resident; an id subquery keeps ordering and paging simple.
+    return Resident.objects.filter(
+        municipality=staff.municipality, pk__in=related.values("pk")
+    )
+
+
+def _basis(staff: StaffContext, resident, now) -> str | None:
+    user = staff.user
+    if resident.primary_contact_id == user.pk:
+        return AccessBasis.PRIMARY_CONTACT
+    if resident.team_id and user.team_memberships.filter(team_id=resident.team_id).exists():
+        return AccessBasis.TEAM
+    if resident.cases.open().filter(assigned_to=user).exists():
+        return AccessBasis.CASE
+    if BreakGlass.objects.filter(
+        user=user, resident=resident, started_at__lte=now, expires_at__gt=now
+    ).exists():
+        return AccessBasis.BREAK_GLASS
+    return None
+
+
+def _consented_categories(staff: StaffContext, resident, today) -> frozenset[str]:
+    if not staff.unit_ids:
+        return frozenset()
+    granted: set[str] = set()
+    consents = Consent.objects.filter(
+        resident=resident, to_units__in=staff.unit_ids, given_on__lte=today
+    ).distinct()
+    for consent in consents:
+        if consent.is_in_force(today):
+            granted |= set(consent.categories)
+    return frozenset(granted)
+
+
+CATEGORY_UNIT_NAMES = {
+    Category.HOUSING: UnitKind.HOUSING,
+    Category.FOLLOWUP: UnitKind.FOLLOWUP,
+    Category.HEALTH: UnitKind.FOLLOWUP,
+    Category.NAV: UnitKind.NAV,
+}
+
+
+def resident_access(staff: StaffContext, resident) -> ResidentAccess:
+    """Decide, at this moment, what `staff` may read of `resident`.
+
+    Callers must already have found the resident within `staff.municipality`; a resident of
+    another municipality is not found at all (404), never refused (403).
+    """
+    if staff.municipality is None or resident.municipality_id != staff.municipality.pk:
+        raise ValueError("resident_access needs a resident of the staff member's municipality")
+    if not staff.roles & ROLES_READING_RESIDENTS:
+        return ResidentAccess(
+            basis=None, categories=frozenset(), hidden=(), sees_protected_address=False,
+            denied_reason=_("Your role does not give access to residents' information."),
+        )
+    now = timezone.now()
+    basis = _basis(staff, resident, now)
+    if basis is None:
+        return ResidentAccess(
+            basis=None, categories=frozenset(), hidden=(), sees_protected_address=False,
+            denied_reason=_(
+                "You have no work relation to this resident (not primary contact, not on the "
+                "team that follows them, no open case). Ask the team leader to add you if you "
+                "need access."
+            ),
+        )
+    today = timezone.localdate()
+    own = staff.own_categories
+    consented = _consented_categories(staff, resident, today)
+    readable = own | consented
+    hidden = []
+    for category in Category.values:
+        if category in readable:
+            continue
+        if category == Category.HEALTH and Category.FOLLOWUP in own:
+            reason = _("Hidden: only health personnel in the follow-up unit may read health "
+                       "information.")
+        else:
+            unit_label = UnitKind(CATEGORY_UNIT_NAMES[category]).label
+            reason = _(
+                "Hidden: requires the resident's consent to share %(category)s information from "
+                "the %(unit)s with your unit."
+            ) % {"category": Category(category).label.lower(), "unit": unit_label.lower()}
+        hidden.append(HiddenPart(category=category, reason=reason))
+    return ResidentAccess(
+        basis=basis,
+        categories=frozenset(readable),
+        hidden=tuple(hidden),
+        sees_protected_address=bool(staff.user.cleared_for_protected_addresses),
+    )
+
+
+def resident_shows_address(staff: StaffContext, resident) -> bool:
+    """Whether an address tied to this resident may be shown to `staff` (rule 6)."""
+    return not resident.has_protected_address or bool(
+        staff.user.cleared_for_protected_addresses
+    )
+
+
+def tenants_shown(staff: StaffContext, residents) -> set[int]:
+    """Which of these tenants' names may appear beside a dwelling's address.
+
+    A name there tells where the person lives: it needs a work relation, the housing
+    category (own or by consent), and, for a protected address, clearance (rule 6).
+    """
+    candidates = [r for r in residents if r.municipality_id == getattr(
+        staff.municipality, "pk", None)]
+    if not candidates:
+        return set()
+    related = set(
+        residents_visible(staff).filter(pk__in=[r.pk for r in candidates])
+        .values_list("pk", flat=True)
+    )
+    shown = set()
+    for resident in candidates:
+        if resident.pk not in related or not resident_shows_address(staff, resident):
+            continue
+        if Category.HOUSING in staff.own_categories or resident_access(
+            staff, resident
+        ).reads(Category.HOUSING):
+            shown.add(resident.pk)
+    return shown

@@ -1,0 +1,20 @@
+from django.conf import settings
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+NAV = (
+    ("residents", "people:resident_list", "/beboere/"),
+    ("dwellings", "housing:dwelling_list", "/boliger/"),
+)
+
+
+def staff(request):
+    staff = getattr(request, "staff", None)
+    items = []
+    if staff is not None and request.user.is_authenticated:
+        labels = {"residents": _("Residents"), "dwellings": _("Dwellings")}
+        for kind, url_name, prefix in NAV:
+            if staff.may_open(kind):
+                items.append({"url": reverse(url_name), "label": labels[kind],
+                              "current": request.path.startswith(prefix)})
+    return {"staff": staff, "nav_items": items, "husly_demo": settings.HUSLY_DEMO}

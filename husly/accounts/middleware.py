@@ -1,0 +1,38 @@
+from django.conf import settings
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from husly.access.policy import staff_context_for
+
+SESSION_MUNICIPALITY = "husly_municipality"
+
+
+class StaffSessionMiddleware:
+    """Attach `request.staff` and hold signed-in users at the two-factor step until verified."""
+
+    EXEMPT_PREFIXES = (
+        "/static/", "/i18n/", "/konto/logg-inn/", "/konto/logg-ut/", "/konto/tofaktor/",
+    )
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        request.staff = staff_context_for(user, request.session.get(SESSION_MUNICIPALITY))
+        if user.is_authenticated and not request.path.startswith(self.EXEMPT_PREFIXES):
+            step = two_factor_step(user)
+            if step and not user.is_verified():
+                return redirect(reverse(step) + f"?next={request.get_full_path()}")
+        return self.get_response(request)
+
+
+def two_factor_step(user) -> str | None:
+    """Which two-factor page the user must pass, or None when no step is needed."""
+    from django_otp import devices_for_user
+
+    if any(True for _ in devices_for_user(user, confirmed=True)):
+        return "accounts:otp_verify"
+    if settings.HUSLY_REQUIRE_2FA:
+        return "accounts:otp_setup"
+    return None

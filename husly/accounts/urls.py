@@ -1,0 +1,12 @@
+from django.urls import path
+
+from husly.accounts import views
+
+app_name = "accounts"
+urlpatterns = [
+    path("logg-inn/", views.login_view, name="login"),
+    path("logg-ut/", views.logout_view, name="logout"),
+    path("tofaktor/", views.otp_verify, name="otp_verify"),
+    path("tofaktor/oppsett/", views.otp_setup, name="otp_setup"),
+    path("kommune/", views.municipality_switch, name="municipality_switch"),
+]

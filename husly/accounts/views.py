@@ -1,0 +1,103 @@
+import base64
+import io
+
+import qrcode
+import qrcode.image.svg
+from django.contrib.auth import login, logout
+from django.http import HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_otp import devices_for_user, match_token
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from husly.access.decorators import page
+from husly.accounts import services
+from husly.accounts.forms import LoginForm, TokenForm
+from husly.accounts.middleware import SESSION_MUNICIPALITY, two_factor_step
+
+
+def _next_url(request, default="people:resident_list") -> str:
+    candidate = request.POST.get("next") or request.GET.get("next")
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return reverse(default)
+
+
+@page("public")
+def login_view(request):
+    form = LoginForm(request, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        login(request, form.user)
+        step = two_factor_step(form.user)
+        next_url = _next_url(request)
+        if step:
+            return redirect(reverse(step) + "?next=" + next_url)
+        services.staff_signed_in(user=form.user, method="password")
+        return HttpResponseRedirect(next_url)
+    return render(request, "accounts/login.html", {"form": form, "next": _next_url(request)})
+
+
+@page("public")
+def otp_verify(request):
+    if not request.user.is_authenticated:
+        return redirect("accounts:login")
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device = match_token(request.user, form.cleaned_data["token"])
+        if device is not None:
+            otp_login(request, device)
+            services.staff_signed_in(user=request.user, method="password+totp")
+            return HttpResponseRedirect(_next_url(request))
+        form.add_error("token", _("The code is wrong or too old. Type the code the app shows "
+                                  "now; it changes every 30 seconds."))
+    return render(request, "accounts/otp_verify.html", {"form": form, "next": _next_url(request)})
+
+
+@page("public")
+def otp_setup(request):
+    if not request.user.is_authenticated:
+        return redirect("accounts:login")
+    if any(True for _ in devices_for_user(request.user, confirmed=True)):
+        return redirect("accounts:otp_verify")
+    device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=request.user, name="Husly", confirmed=False)
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["token"]):
+            services.totp_device_confirm(device=device, by=request.user)
+            otp_login(request, device)
+            services.staff_signed_in(user=request.user, method="password+totp")
+            return HttpResponseRedirect(_next_url(request))
+        form.add_error("token", _("The code does not match. Check that the app shows Husly and "
+                                  "type the code it shows now."))
+    image = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage)
+    buffer = io.BytesIO()
+    image.save(buffer)
+    qr_data_uri = "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode()
+    secret = base64.b32encode(device.bin_key).decode().rstrip("=")
+    return render(request, "accounts/otp_setup.html", {
+        "form": form, "qr_data_uri": qr_data_uri, "secret": secret, "next": _next_url(request),
+    })
+
+
+@require_POST
+@page("public")
+def logout_view(request):
+    logout(request)
+    return redirect("accounts:login")
+
+
+@require_POST
+@page("signed_in")
+def municipality_switch(request):
+    wanted = request.POST.get("municipality")
+    if wanted and request.user.role_assignments.filter(municipality_id=wanted).exists():
+        request.session[SESSION_MUNICIPALITY] = int(wanted)
+    return redirect("people:resident_list")

@@ -1,0 +1,29 @@
+"""Norwegian business days: not Saturday, Sunday or a public holiday (the holidays package)."""
+
+import datetime
+from functools import lru_cache
+
+import holidays
+
+
+@lru_cache(maxsize=64)
+def _norwegian_holidays(year: int) -> frozenset[datetime.date]:
+    # include_sundays=False: the package can list every Sunday as a holiday in Norway.
+    return frozenset(holidays.country_holidays("NO", years=year, include_sundays=False).keys())
+
+
+def is_business_day(day: datetime.date) -> bool:
+    return day.weekday() < 5 and day not in _norwegian_holidays(day.year)
+
+
+def business_days_add(start: datetime.date, days: int) -> datetime.date:
+    """The date `days` business days after `start` (the start day itself not counted)."""
+    if days < 0:
+        raise ValueError("days must be zero or more")
+    current = start
+    remaining = days
+    while remaining:
+        current += datetime.timedelta(days=1)
+        if is_business_day(current):
+            remaining -= 1
+    return current

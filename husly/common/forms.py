@@ -1,0 +1,26 @@
+from django import forms
+
+
+class DesignsystemetForm(forms.Form):
+    """Gives every widget Designsystemet's input class and ties help text and errors to it,
+    so a screen reader reads what to fix together with the field."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            field.widget.attrs["class"] = "ds-input"
+            if field.help_text and not isinstance(field.widget, forms.CheckboxSelectMultiple):
+                field.widget.attrs["aria-describedby"] = f"id_{name}-hjelp"
+
+    def add_error(self, field, error):
+        super().add_error(field, error)
+        for name in self.errors:
+            if name not in self.fields:
+                continue
+            attrs = self.fields[name].widget.attrs
+            if attrs.get("aria-invalid"):
+                continue
+            attrs["aria-invalid"] = "true"
+            attrs["aria-describedby"] = " ".join(
+                filter(None, [attrs.get("aria-describedby"), f"id_{name}-feil"])
+            )

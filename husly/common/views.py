@@ -1,0 +1,31 @@
+from django.shortcuts import redirect, render
+
+from husly.access.decorators import page
+
+
+@page("public")
+def home(request):
+    if not request.user.is_authenticated:
+        return redirect("accounts:login")
+    staff = request.staff
+    if staff.may_open("residents"):
+        return redirect("people:resident_list")
+    if staff.may_open("dwellings"):
+        return redirect("housing:dwelling_list")
+    return render(request, "common/no_pages.html")
+
+
+def permission_denied(request, exception=None):
+    return render(request, "403.html", status=403)
+
+
+def page_not_found(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+def server_error(request):
+    # No request context: the error page must render even when the database is down.
+    from django.http import HttpResponseServerError
+    from django.template import loader
+
+    return HttpResponseServerError(loader.get_template("500.html").render())

@@ -1,0 +1,287 @@
+"""The demo municipality: the size of the Sandnes example, built through the services.
+
+82 care dwellings with 24-hour staffing, 750 transitional dwellings including 7 small houses,
+about 400 residents with five years of tenancy history. Only synthetic identities.
+"""
+
+import datetime
+import random
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+from faker import Faker
+
+from husly.access.models import Consent, ConsentForm
+from husly.accounts import services as accounts
+from husly.accounts.models import Role, UnitKind
+from husly.common.models import Category, Municipality
+from husly.demo.identities import synthetic_national_id
+from husly.housing import services as housing
+from husly.housing.models import DwellingKind, DwellingStatus, TenancyEndReason
+from husly.people import services as people
+from husly.people.models import Background, HousingSituation, ProtectedAddress
+
+DEMO_NUMBER = "9999"
+DEMO_NAME = "Demo kommune"
+DEMO_PASSWORD = "husly-demo-2026"
+
+# (username, first, last, role, unit key, health personnel, protected-address clearance)
+DEMO_STAFF = [
+    ("bolig", "Berit", "Boligkonsulent", Role.HOUSING_OFFICER, "housing", False, False),
+    ("miljo", "Mats", "Miljøterapeut", Role.FOLLOWUP_WORKER, "followup", True, False),
+    ("nav", "Nora", "NAV-veileder", Role.NAV_COUNSELLOR, "nav", False, False),
+    ("vaktmester", "Viggo", "Vaktmester", Role.CARETAKER, "caretaker", False, False),
+    ("eiendom", "Eirik", "Eiendomsforvalter", Role.PROPERTY_MANAGER, "property", False, False),
+    ("leder", "Lena", "Fagleder", Role.TEAM_LEADER, "followup", True, True),
+    ("analytiker", "Anders", "Analytiker", Role.ANALYST, None, False, False),
+    ("admin", "Ada", "Administrator", Role.ADMINISTRATOR, None, False, False),
+]
+
+UNITS = {
+    "housing": ("Boligtjenesten", UnitKind.HOUSING),
+    "followup": ("Mestringsenheten", UnitKind.FOLLOWUP),
+    "nav": ("NAV Demo", UnitKind.NAV),
+    "property": ("Kommunal eiendom", UnitKind.PROPERTY),
+    "caretaker": ("Miljøvaktmestertjenesten", UnitKind.CARETAKER),
+}
+
+TEAMS = ["Housing First-teamet", "Oppfølgingsteam Sentrum", "Oppfølgingsteam Vest"]
+
+TAGS = [
+    ("rop", "Egnet for ROP-gruppen"),
+    ("skjermet", "Skjermet beliggenhet"),
+    ("barnefamilie", "Egnet for barnefamilier"),
+    ("husdyr", "Husdyr tillatt"),
+]
+
+HOMELESS = [
+    HousingSituation.FRIENDS_FAMILY, HousingSituation.SHELTER_TEMPORARY,
+    HousingSituation.INSTITUTION_RELEASE, HousingSituation.PRISON_RELEASE,
+    HousingSituation.STREET, HousingSituation.OTHER_HOMELESS,
+]
+
+
+def demo_exists() -> bool:
+    return Municipality.objects.filter(number=DEMO_NUMBER).exists()
+
+
+@transaction.atomic
+def demo_build(*, residents: int = 400, seed: int = 2026) -> Municipality:
+    rng = random.Random(seed)  # noqa: S311 - reproducible demo data, not security
+    fake = Faker("no_NO")
+    fake.seed_instance(seed)
+    today = timezone.localdate()
+
+    municipality = accounts.municipality_create(number=DEMO_NUMBER, name=DEMO_NAME)
+    units = {
+        key: accounts.unit_create(municipality=municipality, name=name, kind=kind)
+        for key, (name, kind) in UNITS.items()
+    }
+    teams = [accounts.team_create(municipality=municipality, name=n) for n in TEAMS]
+
+    staff = {}
+    for username, first, last, role, unit_key, health, cleared in DEMO_STAFF:
+        user = accounts.staff_create(
+            username=username, first_name=first, last_name=last, password=DEMO_PASSWORD,
+            is_health_personnel=health, cleared_for_protected_addresses=cleared,
+        )
+        accounts.role_assign(user=user, municipality=municipality, role=role,
+                             unit=units[unit_key] if unit_key else None)
+        staff[username] = user
+    hf_team = teams[0]
+    for username in ("bolig", "miljo", "nav", "vaktmester"):
+        accounts.team_member_add(team=hf_team, user=staff[username])
+    accounts.team_member_add(team=hf_team, user=staff["leder"], is_leader=True)
+
+    # More follow-up workers so every team has primary contacts; they are not printed.
+    workers = {team.pk: [] for team in teams}
+    workers[hf_team.pk].append(staff["miljo"])
+    for i in range(9):
+        team = teams[i % len(teams)]
+        user = accounts.staff_create(
+            username=f"miljo{i + 2}", first_name=fake.first_name(), last_name=fake.last_name(),
+            password=DEMO_PASSWORD, is_health_personnel=rng.random() < 0.7,
+        )
+        accounts.role_assign(user=user, municipality=municipality,
+                             role=Role.FOLLOWUP_WORKER, unit=units["followup"])
+        accounts.team_member_add(team=team, user=user)
+        workers[team.pk].append(user)
+
+    tags = {code: housing.suitability_tag_create(municipality=municipality, code=code, name=name,
+                                                 by=None)
+            for code, name in TAGS}
+    landlords = [
+        housing.landlord_register(municipality=municipality, name=name, by=None)
+        for name in ("Demo Utleie AS", "Fjordgata Eiendom AS")
+    ]
+
+    dwellings = _dwellings(municipality, rng, fake, tags, landlords)
+    _residents_and_tenancies(
+        municipality=municipality, count=residents, rng=rng, fake=fake, today=today,
+        dwellings=dwellings, teams=teams, workers=workers, staff=staff, units=units,
+    )
+    return municipality
+
+
+def _dwellings(municipality, rng, fake, tags, landlords):
+    dwellings = []
+    gnr = 40
+    # Care dwellings with 24-hour staffing: four buildings.
+    for building, size in enumerate((24, 20, 20, 18), start=1):
+        street = f"{fake.unique.street_name()} {rng.randint(1, 40)}"
+        for n in range(size):
+            floor = 1 + n // 8
+            dwellings.append(housing.dwelling_register(
+                municipality=municipality, by=None, street_address=street, postal_code="4306",
+                postal_place="Demoby", bruksenhetsnummer=f"H{floor:02d}{n % 8 + 1:02d}",
+                matrikkel=f"{gnr}/{100 + building}/0/{n + 1}", kind=DwellingKind.CARE, rooms=1,
+                area_m2=Decimal(rng.choice(["32.0", "35.5", "38.0", "41.0"])), floor=floor,
+                has_lift=True, wheelchair_accessible=True,
+                suitability=[tags["rop"]] if building <= 2 else [],
+            ))
+    # Seven small houses suited for the ROP group.
+    for n in range(7):
+        dwellings.append(housing.dwelling_register(
+            municipality=municipality, by=None,
+            street_address=f"{fake.unique.street_name()} {rng.randint(1, 90)}",
+            postal_code="4310", postal_place="Demoby", matrikkel=f"{gnr + 1}/{200 + n}",
+            kind=DwellingKind.SMALL_HOUSE, rooms=rng.choice([1, 2]), area_m2=Decimal("28.0"),
+            floor=1, suitability=[tags["rop"], tags["skjermet"], tags["husdyr"]],
+        ))
+    # 743 transitional dwellings in blocks of 4–12 flats.
+    remaining = 743
+    block = 0
+    while remaining:
+        size = min(remaining, rng.randint(4, 12))
+        block += 1
+        street = f"{fake.unique.street_name()} {rng.randint(1, 120)}"
+        private = block % 15 == 0  # transitional flats the municipality leases privately
+        for n in range(size):
+            floor = 1 + n // 4
+            rooms = rng.choice([1, 1, 2, 2, 2, 3, 4])
+            suitability = []
+            if rooms >= 3:
+                suitability.append(tags["barnefamilie"])
+            if floor == 1 and rng.random() < 0.15:
+                suitability.append(tags["rop"])
+            dwellings.append(housing.dwelling_register(
+                municipality=municipality, by=None, street_address=street,
+                postal_code=rng.choice(["4306", "4307", "4308", "4310", "4312"]),
+                postal_place="Demoby", bruksenhetsnummer=f"H{floor:02d}{n % 4 + 1:02d}",
+                matrikkel=f"{gnr + 2 + block // 50}/{block}/0/{n + 1}",
+                kind=DwellingKind.TRANSITIONAL,
+                rooms=rooms, area_m2=Decimal(25 + rooms * 14 + rng.randint(0, 9)), floor=floor,
+                has_lift=floor > 2 and rng.random() < 0.5,
+                wheelchair_accessible=floor == 1 and rng.random() < 0.3,
+                suitability=suitability,
+                owner_kind="private" if private else "municipal",
+                landlord=landlords[block % 2] if private else None,
+                status=DwellingStatus.OUT_OF_SERVICE if rng.random() < 0.01 else (
+                    DwellingStatus.BEING_PREPARED if rng.random() < 0.03 else DwellingStatus.VACANT
+                ),
+            ))
+        remaining -= size
+    return dwellings
+
+
+def _residents_and_tenancies(*, municipality, count, rng, fake, today, dwellings, teams, workers,
+                             staff, units):
+    start_of_history = today - datetime.timedelta(days=5 * 365)
+    free_from = {d.pk: start_of_history for d in dwellings if d.status == DwellingStatus.VACANT}
+    by_pk = {d.pk: d for d in dwellings}
+    officer = staff["bolig"]
+    for i in range(count):
+        age = rng.randint(18, 70)
+        birth = today - datetime.timedelta(days=age * 365 + rng.randint(0, 364))
+        team = teams[0] if i % 3 == 0 else rng.choice(teams)
+        primary = rng.choice(workers[team.pk]) if rng.random() < 0.92 else None
+        situation_since = start_of_history + datetime.timedelta(days=rng.randint(0, 200))
+        resident = people.resident_register(
+            municipality=municipality, by=officer,
+            given_name=fake.first_name(), family_name=fake.last_name(),
+            national_id=synthetic_national_id(birth, rng) if rng.random() < 0.95 else "",
+            birth_date=birth, phone=fake.phone_number() if rng.random() < 0.85 else "",
+            background=rng.choice(Background.values),
+            housing_situation=rng.choice(HOMELESS), housing_situation_since=situation_since,
+            protected_address=(
+                ProtectedAddress.STRICTLY_CONFIDENTIAL if i % 97 == 5 else
+                ProtectedAddress.CONFIDENTIAL if i % 61 == 7 else ProtectedAddress.NONE
+            ),
+            guardian_name=fake.name() if rng.random() < 0.08 else "",
+            team=team, primary_contact=primary,
+        )
+        if rng.random() < 0.06:
+            resident = people.resident_update(
+                resident=resident, by=officer, guardian_phone=fake.phone_number(),
+                guardian_scope="Økonomi og bolig")
+        _history(resident, rng, today, situation_since, free_from, by_pk, officer)
+        if resident.housing_situation in HOMELESS:
+            people.case_open(resident=resident, unit=units["housing"], assigned_to=officer,
+                             by=officer)
+        _notes(resident, rng, staff, today)
+        if rng.random() < 0.5:
+            consent = Consent.objects.create(
+                municipality=municipality, resident=resident, categories=[Category.FOLLOWUP],
+                purpose="Å beholde boligen", given_on=situation_since, form=ConsentForm.WRITTEN,
+                recorded_by=staff["miljo"],
+            )
+            consent.from_units.set([units["followup"]])
+            consent.to_units.set([units["nav"], units["housing"]])
+
+
+def _history(resident, rng, today, since, free_from, by_pk, officer):
+    """Up to three tenancies in a row: some end as planned, some fail and are re-settled."""
+    cursor = since + datetime.timedelta(days=rng.randint(5, 120))
+    for attempt in range(3):
+        if cursor >= today or rng.random() < (0.08 if attempt == 0 else 0.4):
+            return
+        candidates = [pk for pk, free in free_from.items() if free <= cursor]
+        if not candidates:
+            return
+        dwelling = by_pk[rng.choice(candidates)]
+        tenancy = housing.tenancy_register(
+            dwelling=dwelling, residents=[resident], start_date=cursor,
+            fixed_term_end=cursor + datetime.timedelta(days=3 * 365),
+            monthly_rent=Decimal(rng.randrange(5500, 11000, 250)), by=officer,
+        )
+        length = rng.randint(200, 2600)
+        end = cursor + datetime.timedelta(days=length)
+        if end >= today:
+            free_from.pop(dwelling.pk)
+            return
+        reason = rng.choice([
+            TenancyEndReason.PLANNED_MOVE, TenancyEndReason.PLANNED_MOVE,
+            TenancyEndReason.BOUGHT_OWN_HOME, TenancyEndReason.EVICTION,
+            TenancyEndReason.ABANDONMENT, TenancyEndReason.INSTITUTION, TenancyEndReason.PRISON,
+        ])
+        after = (rng.choice(HOMELESS) if reason in TenancyEndReason.unplanned()
+                 else HousingSituation.OWN_HOME)
+        housing.tenancy_end(tenancy=tenancy, end_date=end, end_reason=reason,
+                            housing_situation_after=after, by=officer)
+        free_from[dwelling.pk] = end + datetime.timedelta(days=rng.randint(7, 60))
+        if after == HousingSituation.OWN_HOME:
+            return
+        cursor = end + datetime.timedelta(days=rng.randint(10, 200))
+
+
+NOTES = {
+    Category.HOUSING: ["Søknad om kommunal bolig mottatt.", "Befaring av bolig gjennomført.",
+                       "Husleiekontrakt gjennomgått med beboer."],
+    Category.FOLLOWUP: ["Ukentlig besøk gjennomført. Boligen ryddig.",
+                        "Beboer ønsker hjelp med å handle inn.",
+                        "Samtale om nettverk og fritid."],
+    Category.HEALTH: ["Medisinering gjennomgått med fastlege.", "Avtale hos DPS neste uke."],
+    Category.NAV: ["Søknad om bostøtte sendt.", "Depositumsgaranti innvilget."],
+}
+
+
+def _notes(resident, rng, staff, today):
+    authors = {Category.HOUSING: staff["bolig"], Category.FOLLOWUP: staff["miljo"],
+               Category.HEALTH: staff["miljo"], Category.NAV: staff["nav"]}
+    for category, texts in NOTES.items():
+        if rng.random() < 0.6:
+            when = timezone.now() - datetime.timedelta(days=rng.randint(1, 400))
+            people.resident_note_write(resident=resident, category=category,
+                                       text=rng.choice(texts), by=authors[category],
+                                       written_at=when)

@@ -1,0 +1,100 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from husly.common.forms import DesignsystemetForm
+from husly.housing.models import (
+    DwellingKind,
+    DwellingStatus,
+    Landlord,
+    OwnerKind,
+    SuitabilityTag,
+    TenancyEndReason,
+)
+from husly.people.forms import DateInput
+from husly.people.models import HousingSituation
+
+
+class DwellingFilterForm(DesignsystemetForm):
+    q = forms.CharField(label=_("Address"), required=False)
+    kind = forms.ChoiceField(
+        label=_("Kind"), required=False, choices=[("", _("All kinds"))] + DwellingKind.choices
+    )
+    status = forms.ChoiceField(
+        label=_("Status"), required=False,
+        choices=[("", _("All statuses"))] + DwellingStatus.choices,
+    )
+    suitability = forms.ChoiceField(label=_("Suitability"), required=False)
+
+    def __init__(self, *args, tags, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["suitability"].choices = [("", _("Any suitability"))] + [
+            (t.code, t.name) for t in tags
+        ]
+
+
+class DwellingForm(DesignsystemetForm):
+    street_address = forms.CharField(label=_("Street address"), max_length=150)
+    postal_code = forms.CharField(label=_("Postal code"), max_length=4,
+                                  widget=forms.TextInput(attrs={"inputmode": "numeric"}))
+    postal_place = forms.CharField(label=_("Postal place"), max_length=80)
+    bruksenhetsnummer = forms.CharField(
+        label=_("Unit number (bruksenhetsnummer)"), max_length=5, required=False,
+        help_text=_("A letter and four digits, e.g. H0101."),
+    )
+    matrikkel = forms.CharField(
+        label=_("Cadastral number (matrikkel)"), max_length=30,
+        help_text=_("gnr/bnr[/fnr][/snr], e.g. 38/112 or 38/112/0/3."),
+    )
+    kind = forms.ChoiceField(label=_("Kind"), choices=DwellingKind.choices)
+    rooms = forms.IntegerField(label=_("Rooms"), min_value=1, max_value=20)
+    area_m2 = forms.DecimalField(label=_("Area (m²)"), min_value=1, max_digits=6,
+                                 decimal_places=1)
+    floor = forms.IntegerField(label=_("Floor"), initial=1, min_value=-3, max_value=50)
+    has_lift = forms.BooleanField(label=_("Lift"), required=False)
+    wheelchair_accessible = forms.BooleanField(label=_("Wheelchair accessible"), required=False)
+    suitability = forms.ModelMultipleChoiceField(
+        label=_("Suitability"), queryset=SuitabilityTag.objects.none(), required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    owner_kind = forms.ChoiceField(label=_("Owner"), choices=OwnerKind.choices,
+                                   initial=OwnerKind.MUNICIPAL)
+    landlord = forms.ModelChoiceField(label=_("Private landlord"),
+                                      queryset=Landlord.objects.none(), required=False)
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=[c for c in DwellingStatus.choices if c[0] != DwellingStatus.LET],
+    )
+
+    def __init__(self, *args, municipality, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["suitability"].queryset = SuitabilityTag.objects.filter(
+            municipality=municipality)
+        self.fields["landlord"].queryset = Landlord.objects.filter(municipality=municipality)
+
+
+class TenancyForm(DesignsystemetForm):
+    residents = forms.ModelMultipleChoiceField(label=_("Residents"), queryset=None)
+    start_date = forms.DateField(label=_("Start"), widget=DateInput())
+    fixed_term_end = forms.DateField(
+        label=_("Fixed-term end"), widget=DateInput(), required=False,
+        help_text=_("At least three years, unless the dwelling is earmarked for the "
+                    "disadvantaged and the tenant was told in writing (husleieloven § 11-1)."),
+    )
+    monthly_rent = forms.DecimalField(label=_("Monthly rent (kr)"), min_value=0,
+                                      max_digits=8, decimal_places=0)
+
+    def __init__(self, *args, residents, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["residents"].queryset = residents
+
+
+class TenancyEndForm(DesignsystemetForm):
+    end_date = forms.DateField(label=_("End date"), widget=DateInput())
+    end_reason = forms.ChoiceField(
+        label=_("Why did the tenancy end?"),
+        choices=[("", _("Choose a reason"))] + TenancyEndReason.choices,
+    )
+    housing_situation_after = forms.ChoiceField(
+        label=_("The residents' housing situation afterwards"),
+        choices=[("", _("Not known yet"))] + HousingSituation.choices, required=False,
+    )

@@ -1,0 +1,253 @@
+"""Every write to dwellings, landlords and tenancies."""
+
+import datetime
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from husly.common.events import event_record
+from husly.common.identifiers import (
+    bruksenhetsnummer_validate,
+    matrikkel_parse,
+    organisation_number_validate,
+)
+from husly.housing.models import (
+    Dwelling,
+    DwellingStatus,
+    Landlord,
+    OwnerKind,
+    SuitabilityTag,
+    Tenancy,
+)
+from husly.people.models import HousingSituation, Resident
+
+
+@transaction.atomic
+def landlord_register(*, municipality, name: str, organisation_number: str = "", by) -> Landlord:
+    if organisation_number:
+        try:
+            organisation_number = organisation_number_validate(organisation_number)
+        except ValidationError as exc:
+            raise ValidationError({"organisation_number": exc.messages}) from None
+    landlord = Landlord.objects.create(
+        municipality=municipality, name=name, organisation_number=organisation_number
+    )
+    event_record(name="landlord.registered", actor=by, target=landlord,
+                 changes={"name": name, "organisation_number": organisation_number})
+    return landlord
+
+
+@transaction.atomic
+def suitability_tag_create(*, municipality, code: str, name: str, by) -> SuitabilityTag:
+    tag = SuitabilityTag.objects.create(municipality=municipality, code=code, name=name)
+    event_record(name="suitability.created", actor=by, target=tag, changes={"code": code})
+    return tag
+
+
+@transaction.atomic
+def dwelling_register(
+    *, municipality, by, street_address: str, postal_code: str, postal_place: str,
+    matrikkel: str, kind: str, rooms: int, area_m2: Decimal, bruksenhetsnummer: str = "",
+    floor: int = 1, has_lift: bool = False, wheelchair_accessible: bool = False,
+    suitability=(), owner_kind: str = OwnerKind.MUNICIPAL, landlord: Landlord | None = None,
+    status: str = DwellingStatus.VACANT,
+) -> Dwelling:
+    errors: dict[str, list[str]] = {}
+    parts = None
+    try:
+        municipality_number, parts = matrikkel_parse(matrikkel)
+        if municipality_number and municipality_number != municipality.number:
+            errors["matrikkel"] = [_(
+                "The cadastral number starts with another municipality's number (%(got)s). "
+                "Use %(own)s or leave the municipality number out."
+            ) % {"got": municipality_number, "own": municipality.number}]
+    except ValidationError as exc:
+        errors["matrikkel"] = exc.messages
+    if bruksenhetsnummer:
+        try:
+            bruksenhetsnummer = bruksenhetsnummer_validate(bruksenhetsnummer)
+        except ValidationError as exc:
+            errors["bruksenhetsnummer"] = exc.messages
+    if owner_kind == OwnerKind.PRIVATE and landlord is None:
+        errors["landlord"] = [_("Choose the private landlord who owns the dwelling.")]
+    if owner_kind == OwnerKind.MUNICIPAL:
+        landlord = None
+    if landlord is not None and landlord.municipality_id != municipality.pk:
+        errors["landlord"] = [_("Choose a landlord registered in this municipality.")]
+    if rooms is None or rooms < 1:
+        errors["rooms"] = [_("A dwelling has at least one room.")]
+    if not postal_code.strip().isdigit() or len(postal_code.strip()) != 4:
+        errors["postal_code"] = [_("A postal code has four digits.")]
+    if status == DwellingStatus.LET:
+        errors["status"] = [_("A dwelling becomes let when a tenancy is registered on it.")]
+    if errors:
+        raise ValidationError(errors)
+    dwelling = Dwelling(
+        municipality=municipality, street_address=street_address.strip(),
+        postal_code=postal_code.strip(), postal_place=postal_place.strip(),
+        bruksenhetsnummer=bruksenhetsnummer, gnr=parts.gnr, bnr=parts.bnr, fnr=parts.fnr,
+        snr=parts.snr, kind=kind, rooms=rooms, area_m2=area_m2, floor=floor, has_lift=has_lift,
+        wheelchair_accessible=wheelchair_accessible, owner_kind=owner_kind, landlord=landlord,
+        status=status,
+    )
+    try:
+        dwelling.full_clean(exclude=["municipality", "landlord"])
+    except ValidationError as exc:
+        messages = exc.message_dict
+        if "__all__" in messages:
+            messages["street_address"] = [_(
+                "This address and unit number is already registered. Open the existing dwelling."
+            )]
+            del messages["__all__"]
+        raise ValidationError(messages) from None
+    dwelling.save()
+    tags = [t for t in suitability if t.municipality_id == municipality.pk]
+    dwelling.suitability.set(tags)
+    event_record(
+        name="dwelling.registered", actor=by, target=dwelling,
+        changes={"address": dwelling.address, "matrikkel": str(dwelling.matrikkel), "kind": kind,
+                 "status": status, "suitability": [t.code for t in tags]},
+    )
+    return dwelling
+
+
+@transaction.atomic
+def dwelling_status_set(*, dwelling: Dwelling, status: str, by) -> Dwelling:
+    dwelling = Dwelling.objects.select_for_update().get(pk=dwelling.pk)
+    has_current = dwelling.tenancies.current().exists()
+    if status == DwellingStatus.LET and not has_current:
+        raise ValidationError({"status": [_(
+            "A dwelling becomes let when a tenancy is registered on it.")]})
+    if status != DwellingStatus.LET and has_current:
+        raise ValidationError({"status": [_(
+            "The dwelling has a current tenancy. End the tenancy before changing the status.")]})
+    old = dwelling.status
+    dwelling.status = status
+    dwelling.save(update_fields=["status"])
+    event_record(name="dwelling.status_changed", actor=by, target=dwelling,
+                 changes={"status": [old, status]})
+    return dwelling
+
+
+def _tenancy_overlap_error(dwelling, start, end, exclude_pk=None):
+    overlapping = dwelling.tenancies.overlapping(start, end)
+    if exclude_pk:
+        overlapping = overlapping.exclude(pk=exclude_pk)
+    other = overlapping.order_by("start_date").first()
+    if other is None:
+        return None
+    if other.end_date:
+        return _("The dwelling is let from %(start)s to %(end)s in that period. Choose dates "
+                 "outside that tenancy.") % {"start": _date(other.start_date),
+                                             "end": _date(other.end_date)}
+    return _("The dwelling is let from %(start)s with no end date. End that tenancy first.") % {
+        "start": _date(other.start_date)}
+
+
+def _date(value: datetime.date) -> str:
+    from django.utils.formats import date_format
+
+    return date_format(value, "DATE_FORMAT")
+
+
+@transaction.atomic
+def tenancy_register(
+    *, dwelling: Dwelling, residents: list[Resident], start_date: datetime.date,
+    monthly_rent: Decimal, fixed_term_end: datetime.date | None = None,
+    end_date: datetime.date | None = None, end_reason: str = "", by,
+) -> Tenancy:
+    """Register a tenancy. A row lock on the dwelling makes two simultaneous tenancies
+    on one dwelling impossible: the second waits, then sees the first and is refused."""
+    dwelling = Dwelling.objects.select_for_update().get(pk=dwelling.pk)
+    errors: dict[str, list[str]] = {}
+    if not residents:
+        errors["residents"] = [_("Choose at least one resident.")]
+    if any(r.municipality_id != dwelling.municipality_id for r in residents):
+        errors["residents"] = [_("Choose residents of this municipality.")]
+    if dwelling.status == DwellingStatus.OUT_OF_SERVICE and end_date is None:
+        errors["start_date"] = [_("The dwelling is out of service. Change its status first.")]
+    if end_date is not None and end_date < start_date:
+        errors["end_date"] = [_("The end date is before the start date. Correct one of them.")]
+    if end_date is not None and not end_reason:
+        errors["end_reason"] = [_("Choose why the tenancy ended.")]
+    if end_date is None and end_reason:
+        errors["end_date"] = [_("Give the end date, or leave the end reason empty.")]
+    if fixed_term_end is not None and fixed_term_end <= start_date:
+        errors["fixed_term_end"] = [_("The fixed-term end must come after the start date.")]
+    if monthly_rent is None or monthly_rent < 0:
+        errors["monthly_rent"] = [_("Give the monthly rent in kroner, 0 or more.")]
+    if not errors:
+        overlap = _tenancy_overlap_error(dwelling, start_date, end_date)
+        if overlap:
+            errors["start_date"] = [overlap]
+    if errors:
+        raise ValidationError(errors)
+    tenancy = Tenancy.objects.create(
+        municipality_id=dwelling.municipality_id, dwelling=dwelling, start_date=start_date,
+        fixed_term_end=fixed_term_end, monthly_rent=monthly_rent, end_date=end_date,
+        end_reason=end_reason,
+    )
+    tenancy.residents.set(residents)
+    today = timezone.localdate()
+    is_current = start_date <= today and (end_date is None or end_date >= today)
+    if is_current:
+        dwelling.status = DwellingStatus.LET
+        dwelling.save(update_fields=["status"])
+        for resident in residents:
+            resident.housing_situation = HousingSituation.MUNICIPAL_TENANCY
+            resident.housing_situation_since = start_date
+            resident.save(update_fields=["housing_situation", "housing_situation_since"])
+    event_record(
+        name="tenancy.registered", actor=by, target=tenancy,
+        changes={"dwelling": dwelling, "residents": [r.pk for r in residents],
+                 "start_date": start_date, "fixed_term_end": fixed_term_end,
+                 "monthly_rent": monthly_rent, "end_date": end_date, "end_reason": end_reason},
+    )
+    return tenancy
+
+
+@transaction.atomic
+def tenancy_end(
+    *, tenancy: Tenancy, end_date: datetime.date, end_reason: str, by,
+    housing_situation_after: str | None = None,
+) -> Tenancy:
+    """End a tenancy. The dwelling becomes vacant; the residents' housing situation is what
+    the officer says it is now (a planned move to own home, or back without a home)."""
+    tenancy = Tenancy.objects.select_for_update().get(pk=tenancy.pk)
+    errors: dict[str, list[str]] = {}
+    if tenancy.end_date is not None:
+        errors["end_date"] = [_("The tenancy has already ended.")]
+    elif end_date < tenancy.start_date:
+        errors["end_date"] = [_("The end date is before the start date (%(start)s). Correct "
+                                "the end date.") % {"start": _date(tenancy.start_date)}]
+    if not end_reason:
+        errors["end_reason"] = [_("Choose why the tenancy ended.")]
+    if errors:
+        raise ValidationError(errors)
+    later = tenancy.dwelling.tenancies.filter(start_date__gt=tenancy.start_date,
+                                              start_date__lte=end_date)
+    if later.exists():
+        raise ValidationError({"end_date": [_(
+            "A later tenancy on the dwelling starts before this date. Choose an earlier end "
+            "date.")]})
+    tenancy.end_date = end_date
+    tenancy.end_reason = end_reason
+    tenancy.save(update_fields=["end_date", "end_reason"])
+    dwelling = Dwelling.objects.select_for_update().get(pk=tenancy.dwelling_id)
+    if end_date <= timezone.localdate() and not dwelling.tenancies.current().exists():
+        dwelling.status = DwellingStatus.VACANT
+        dwelling.save(update_fields=["status"])
+    if housing_situation_after:
+        for resident in tenancy.residents.all():
+            resident.housing_situation = housing_situation_after
+            resident.housing_situation_since = end_date
+            resident.save(update_fields=["housing_situation", "housing_situation_since"])
+    event_record(
+        name="tenancy.ended", actor=by, target=tenancy,
+        changes={"end_date": end_date, "end_reason": end_reason,
+                 "housing_situation_after": housing_situation_after or ""},
+    )
+    return tenancy

@@ -1,0 +1,113 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from husly.access.decorators import page
+from husly.access.policy import residents_visible, tenants_shown
+from husly.housing import selectors, services
+from husly.housing.forms import DwellingFilterForm, DwellingForm, TenancyEndForm, TenancyForm
+
+PAGE_SIZE = 50
+
+
+@page("dwellings")
+def dwelling_list(request):
+    staff = request.staff
+    tags = list(selectors.suitability_tags(staff=staff))
+    form = DwellingFilterForm(request.GET or None, tags=tags)
+    filters = form.cleaned_data if form.is_valid() else {}
+    dwellings = selectors.dwelling_list(
+        staff=staff, kind=filters.get("kind", ""), status=filters.get("status", ""),
+        suitability=filters.get("suitability", ""), search=filters.get("q", ""),
+    )
+    paginator = Paginator(dwellings, PAGE_SIZE)
+    page_obj = paginator.get_page(request.GET.get("side"))
+    query = request.GET.copy()
+    query.pop("side", None)
+    context = {"form": form, "page_obj": page_obj, "query": query.urlencode(),
+               "may_register": staff.may_open("dwelling_register")}
+    if request.htmx and request.htmx.target == "dwelling-results":
+        return render(request, "housing/_dwelling_results.html", context)
+    return render(request, "housing/dwelling_list.html", context)
+
+
+def _tenancy_rows(staff, tenancies):
+    tenancies = list(tenancies)
+    everyone = {r.pk: r for t in tenancies for r in t.residents.all()}
+    shown = tenants_shown(staff, everyone.values())
+    for tenancy in tenancies:
+        tenancy.tenant_rows = [
+            {"resident": r, "shown": r.pk in shown} for r in tenancy.residents.all()
+        ]
+    return tenancies
+
+
+@page("dwellings")
+def dwelling_detail(request, pk: int):
+    staff = request.staff
+    dwelling = selectors.dwelling_get(staff=staff, pk=pk)
+    tenancies = _tenancy_rows(staff, selectors.dwelling_tenancies(dwelling=dwelling))
+    return render(request, "housing/dwelling_detail.html", {
+        "dwelling": dwelling, "tenancies": tenancies,
+        "may_register_tenancy": staff.may_open("tenancy_register"),
+    })
+
+
+@page("dwelling_register")
+def dwelling_create(request):
+    staff = request.staff
+    form = DwellingForm(request.POST or None, municipality=staff.municipality)
+    if request.method == "POST" and form.is_valid():
+        try:
+            dwelling = services.dwelling_register(
+                municipality=staff.municipality, by=staff.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The dwelling is registered."))
+            return redirect("housing:dwelling_detail", pk=dwelling.pk)
+    return render(request, "housing/dwelling_form.html", {"form": form})
+
+
+@page("tenancy_register")
+def tenancy_create(request, pk: int):
+    staff = request.staff
+    dwelling = selectors.dwelling_get(staff=staff, pk=pk)
+    form = TenancyForm(request.POST or None, residents=residents_visible(staff))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.tenancy_register(
+                dwelling=dwelling, residents=list(data["residents"]),
+                start_date=data["start_date"], fixed_term_end=data["fixed_term_end"],
+                monthly_rent=data["monthly_rent"], by=staff.user,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The tenancy is registered."))
+            return redirect("housing:dwelling_detail", pk=dwelling.pk)
+    return render(request, "housing/tenancy_form.html", {"form": form, "dwelling": dwelling})
+
+
+@page("tenancy_register")
+def tenancy_end(request, pk: int):
+    staff = request.staff
+    tenancy = selectors.tenancy_get(staff=staff, pk=pk)
+    form = TenancyEndForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.tenancy_end(
+                tenancy=tenancy, end_date=data["end_date"], end_reason=data["end_reason"],
+                housing_situation_after=data["housing_situation_after"] or None, by=staff.user,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The tenancy is ended."))
+            return redirect("housing:dwelling_detail", pk=tenancy.dwelling_id)
+    return render(request, "housing/tenancy_end_form.html", {"form": form, "tenancy": tenancy})

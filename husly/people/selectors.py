@@ -1,0 +1,43 @@
+"""Reads of residents, already filtered by what the staff member may see."""
+
+from django.db.models import Prefetch
+from django.http import Http404
+
+from husly.access.policy import StaffContext, residents_visible
+from husly.housing.models import Tenancy
+from husly.people.models import Resident
+
+
+def resident_list(*, staff: StaffContext, search: str = ""):
+    return (
+        residents_visible(staff)
+        .search(search)
+        .select_related("team", "primary_contact")
+        .order_by("family_name", "given_name", "id")
+    )
+
+
+def resident_get(*, staff: StaffContext, pk: int) -> Resident:
+    """The resident within the staff member's municipality; any other is not found (404)."""
+    if staff.municipality is None:
+        raise Http404
+    try:
+        return Resident.objects.select_related("team", "primary_contact").get(
+            pk=pk, municipality=staff.municipality
+        )
+    except Resident.DoesNotExist:
+        raise Http404 from None
+
+
+def resident_tenancies(*, resident: Resident):
+    return (
+        Tenancy.objects.filter(residents=resident, municipality_id=resident.municipality_id)
+        .select_related("dwelling")
+        .prefetch_related(Prefetch("residents", queryset=Resident.objects.only(
+            "id", "given_name", "family_name", "protected_address", "municipality_id")))
+        .order_by("-start_date")
+    )
+
+
+def resident_notes(*, resident: Resident, categories):
+    return resident.notes.filter(category__in=list(categories)).select_related("written_by")

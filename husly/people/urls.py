@@ -1,0 +1,10 @@
+from django.urls import path
+
+from husly.people import views
+
+app_name = "people"
+urlpatterns = [
+    path("", views.resident_list, name="resident_list"),
+    path("ny/", views.resident_create, name="resident_create"),
+    path("<int:pk>/", views.resident_detail, name="resident_detail"),
+]

@@ -1,0 +1,81 @@
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from husly.access.decorators import page
+from husly.access.policy import resident_access, resident_shows_address
+from husly.access.services import access_log_record
+from husly.common.models import Category
+from husly.people import selectors, services
+from husly.people.forms import ResidentForm
+
+PAGE_SIZE = 25
+
+
+@page("residents")
+def resident_list(request):
+    search = request.GET.get("q", "").strip()
+    residents = selectors.resident_list(staff=request.staff, search=search)
+    paginator = Paginator(residents, PAGE_SIZE)
+    page_obj = paginator.get_page(request.GET.get("side"))
+    context = {"page_obj": page_obj, "search": search,
+               "may_register": request.staff.may_open("resident_register")}
+    if request.htmx and request.htmx.target == "resident-results":
+        return render(request, "people/_resident_results.html", context)
+    return render(request, "people/resident_list.html", context)
+
+
+@page("residents")
+def resident_detail(request, pk: int):
+    staff = request.staff
+    resident = selectors.resident_get(staff=staff, pk=pk)
+    access = resident_access(staff, resident)
+    if not access.allowed:
+        return render(
+            request, "people/resident_denied.html", {"reason": access.denied_reason}, status=403
+        )
+    access_log_record(staff=staff, resident=resident, access=access, view="resident_detail")
+    tenancies = []
+    if access.reads(Category.HOUSING):
+        for tenancy in selectors.resident_tenancies(resident=resident):
+            tenancy.address_visible = resident_shows_address(staff, resident)
+            tenancies.append(tenancy)
+    notes = list(selectors.resident_notes(resident=resident, categories=access.categories))
+    sections = []
+    for category in Category:
+        sections.append({
+            "category": category,
+            "readable": access.reads(category),
+            "notes": [n for n in notes if n.category == category],
+            "hidden_reason": next(
+                (h.reason for h in access.hidden if h.category == category), ""
+            ),
+        })
+    current = next((t for t in tenancies if t.end_date is None), None)
+    return render(request, "people/resident_detail.html", {
+        "resident": resident, "access": access, "tenancies": tenancies, "sections": sections,
+        "current_tenancy": current,
+        "shows_address": resident_shows_address(staff, resident),
+    })
+
+
+@page("resident_register")
+def resident_create(request):
+    staff = request.staff
+    form = ResidentForm(request.POST or None, municipality=staff.municipality)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items()}
+        try:
+            resident = services.resident_register(
+                municipality=staff.municipality, by=staff.user,
+                case_unit=staff.units[0] if staff.units else None, **data,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            from django.contrib import messages
+
+            messages.success(request, _("The resident is registered."))
+            return redirect("people:resident_detail", pk=resident.pk)
+    return render(request, "people/resident_form.html", {"form": form})
