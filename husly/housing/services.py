@@ -93,16 +93,14 @@ def dwelling_register(
         wheelchair_accessible=wheelchair_accessible, owner_kind=owner_kind, landlord=landlord,
         status=status,
     )
-    try:
-        dwelling.full_clean(exclude=["municipality", "landlord"])
-    except ValidationError as exc:
-        messages = exc.message_dict
-        if "__all__" in messages:
-            messages["street_address"] = [_(
-                "This address and unit number is already registered. Open the existing dwelling."
-            )]
-            del messages["__all__"]
-        raise ValidationError(messages) from None
+    dwelling.full_clean(exclude=["municipality", "landlord"])
+    if Dwelling.objects.filter(
+        municipality=municipality, street_address=dwelling.street_address,
+        postal_code=dwelling.postal_code, bruksenhetsnummer=bruksenhetsnummer,
+    ).exists():
+        raise ValidationError({"street_address": [_(
+            "This address and unit number is already registered. Open the existing dwelling."
+        )]})
     dwelling.save()
     tags = [t for t in suitability if t.municipality_id == municipality.pk]
     dwelling.suitability.set(tags)
