@@ -36,7 +36,7 @@ demo: setup
 	$(DEMO_ENV) $(PY) manage.py migrate --verbosity 0
 	$(DEMO_ENV) $(PY) manage.py demo_setup
 	@echo "Husly: http://$(HOST):$(PORT)/"
-	$(DEMO_ENV) $(PY) manage.py runserver --insecure --noreload $(HOST):$(PORT)
+	$(DEMO_ENV) $(PY) manage.py runserver --noreload $(HOST):$(PORT)
 
 test: setup
 	$(PY) -m pytest

@@ -15,6 +15,8 @@ def _test_settings(settings):
     settings.HUSLY_REQUIRE_2FA = True
     settings.ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
     settings.LANGUAGE_CODE = "nb"
+    # Argon2 is the production hasher (tests/accounts check it); tests hash quickly.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

@@ -35,8 +35,8 @@ ROLES_READING_RESIDENTS = frozenset({
     Role.PROPERTY_MANAGER,
 })
 
-# Pages (not person data) and the roles that may open them. Every URL name in the app maps
-# to one of these in `husly.access.pages.URL_PAGES`; the access-matrix test enforces it.
+# Pages (not person data) and the roles that may open them. Every view declares its kind
+# with `husly.access.decorators.page`; the access-matrix test fails for a view without one.
 PAGE_ROLES: dict[str, frozenset[str] | None] = {
     "public": None,  # login, language switch: no role needed
     "signed_in": frozenset(Role.values),  # own account pages: any role
@@ -192,12 +192,22 @@ def _consented_categories(staff: StaffContext, resident, today) -> frozenset[str
     return frozenset(granted)
 
 
-CATEGORY_UNIT_NAMES = {
-    Category.HOUSING: UnitKind.HOUSING,
-    Category.FOLLOWUP: UnitKind.FOLLOWUP,
-    Category.HEALTH: UnitKind.FOLLOWUP,
-    Category.NAV: UnitKind.NAV,
-}
+def _category_information(category: str) -> str:
+    return {
+        Category.HOUSING: _("housing information"),
+        Category.FOLLOWUP: _("follow-up information"),
+        Category.HEALTH: _("health information"),
+        Category.NAV: _("NAV information"),
+    }[category]
+
+
+def _category_source(category: str) -> str:
+    return {
+        Category.HOUSING: _("the housing service"),
+        Category.FOLLOWUP: _("the follow-up unit"),
+        Category.HEALTH: _("the follow-up unit"),
+        Category.NAV: _("NAV"),
+    }[category]
 
 
 def resident_access(staff: StaffContext, resident) -> ResidentAccess:
@@ -236,11 +246,11 @@ def resident_access(staff: StaffContext, resident) -> ResidentAccess:
             reason = _("Hidden: only health personnel in the follow-up unit may read health "
                        "information.")
         else:
-            unit_label = UnitKind(CATEGORY_UNIT_NAMES[category]).label
             reason = _(
-                "Hidden: requires the resident's consent to share %(category)s information from "
-                "the %(unit)s with your unit."
-            ) % {"category": Category(category).label.lower(), "unit": unit_label.lower()}
+                "Hidden: requires the resident's consent to share %(information)s from "
+                "%(source)s with your unit."
+            ) % {"information": _category_information(category),
+                 "source": _category_source(category)}
         hidden.append(HiddenPart(category=category, reason=reason))
     return ResidentAccess(
         basis=basis,

@@ -1,5 +1,6 @@
 """Writes for municipalities, units, teams and staff. Each records a domain event."""
 
+from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 
 from husly.accounts.models import Role, RoleAssignment, Team, TeamMembership, Unit, User
@@ -40,6 +41,7 @@ def staff_create(
         cleared_for_protected_addresses=cleared_for_protected_addresses,
     )
     if password:
+        validate_password(password, user)
         user.set_password(password)
     else:
         user.set_unusable_password()

@@ -1,0 +1,131 @@
+"""Every URL × every role × resident with and without a work relation, in and out of the
+municipality. A URL that is not in EXPECTED fails the test: a new page needs a rule here."""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from husly.access.policy import PAGE_ROLES
+from husly.accounts.models import Role
+from tests.factories import DwellingFactory, ResidentFactory, TenancyFactory
+
+ROLES = list(Role.values)
+READERS = {Role.HOUSING_OFFICER, Role.FOLLOWUP_WORKER, Role.NAV_COUNSELLOR, Role.TEAM_LEADER,
+           Role.PROPERTY_MANAGER}
+REGISTER_RESIDENT = {Role.HOUSING_OFFICER, Role.FOLLOWUP_WORKER, Role.NAV_COUNSELLOR,
+                     Role.TEAM_LEADER}
+ALL_BUT_ANALYST = set(ROLES) - {Role.ANALYST}
+
+
+def status_for(allowed: set, yes=200, no=403):
+    return {role: (yes if role in allowed else no) for role in ROLES}
+
+
+# url name -> (how to build the URL, expected GET status per role)
+EXPECTED = {
+    "home": ("plain", {**{r: 302 for r in ROLES}, Role.ANALYST: 200}),
+    "set_language": ("plain", {r: 302 for r in ROLES}),
+    "accounts:login": ("plain", {r: 200 for r in ROLES}),
+    "accounts:logout": ("plain", {r: 405 for r in ROLES}),
+    "accounts:otp_verify": ("plain", {r: 200 for r in ROLES}),
+    "accounts:otp_setup": ("plain", {r: 302 for r in ROLES}),
+    "accounts:municipality_switch": ("plain", {r: 405 for r in ROLES}),
+    "people:resident_list": ("plain", status_for(READERS)),
+    "people:resident_create": ("plain", status_for(REGISTER_RESIDENT)),
+    # The property manager reads residents but has no work relation to this one.
+    "people:resident_detail": ("related_resident", status_for(READERS - {Role.PROPERTY_MANAGER})),
+    "housing:dwelling_list": ("plain", status_for(ALL_BUT_ANALYST)),
+    "housing:dwelling_create": ("plain",
+                                status_for({Role.HOUSING_OFFICER, Role.PROPERTY_MANAGER})),
+    "housing:dwelling_detail": ("dwelling", status_for(ALL_BUT_ANALYST)),
+    "housing:tenancy_create": ("dwelling", status_for({Role.HOUSING_OFFICER})),
+    "housing:tenancy_end": ("tenancy", status_for({Role.HOUSING_OFFICER})),
+}
+
+
+def all_url_names():
+    names = []
+
+    def walk(patterns, prefix=""):
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                ns = f"{prefix}{p.namespace}:" if p.namespace else prefix
+                walk(p.url_patterns, ns)
+            elif isinstance(p, URLPattern):
+                names.append((f"{prefix}{p.name}", p.callback))
+
+    walk(get_resolver().url_patterns)
+    return names
+
+
+def test_every_url_has_a_rule_and_a_page_kind():
+    for name, callback in all_url_names():
+        assert name in EXPECTED, f"{name} has no rule in the access matrix"
+        if name != "set_language":  # Django's own view: public by nature
+            kind = getattr(callback, "husly_page", None)
+            assert kind in PAGE_ROLES, f"{name} is not marked with @page(...)"
+
+
+@pytest.fixture
+def world(municipality, other_municipality, team, make_staff):
+    users = {}
+    for role in ROLES:
+        on_team = role != Role.PROPERTY_MANAGER and role not in (Role.ANALYST,
+                                                                   Role.ADMINISTRATOR)
+        users[role] = make_staff(role, team=team if on_team else None,
+                                 username=f"{role.replace('_', '')}")
+    related = ResidentFactory(municipality=municipality, team=team)
+    unrelated = ResidentFactory(municipality=municipality)
+    foreign = ResidentFactory(municipality=other_municipality)
+    dwelling = DwellingFactory(municipality=municipality)
+    foreign_dwelling = DwellingFactory(municipality=other_municipality)
+    tenancy = TenancyFactory(dwelling=dwelling, residents=[related])
+    foreign_tenancy = TenancyFactory(dwelling=foreign_dwelling, residents=[foreign])
+    return {
+        "users": users,
+        "args": {
+            "plain": {"own": []},
+            "related_resident": {"own": [related.pk], "unrelated": [unrelated.pk],
+                                 "foreign": [foreign.pk]},
+            "dwelling": {"own": [dwelling.pk], "foreign": [foreign_dwelling.pk]},
+            "tenancy": {"own": [tenancy.pk], "foreign": [foreign_tenancy.pk]},
+        },
+    }
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_access_matrix(client, login, world, role):
+    login(client, world["users"][role])
+    callbacks = dict(all_url_names())
+    failures = []
+    for name, (kind, expected) in EXPECTED.items():
+        page_kind = getattr(callbacks[name], "husly_page", "public")
+        opens_page = PAGE_ROLES[page_kind] is None or role in PAGE_ROLES[page_kind]
+        for variant, args in world["args"][kind].items():
+            url = reverse(name, args=args)
+            status = client.get(url).status_code
+            want = expected[role]
+            if variant == "unrelated":
+                want = 403 if want in (200, 403) else want
+            if variant == "foreign":
+                # Another municipality's object does not exist for this user.
+                want = 404 if opens_page and expected[role] in (200, 403) else expected[role]
+            if status != want:
+                failures.append(f"{name} [{variant}] {url}: {status}, expected {want}")
+    assert not failures, "\n".join(failures)
+
+
+def test_anonymous_users_are_sent_to_login(client, world):
+    for name, (kind, _expected) in EXPECTED.items():
+        if name.startswith("accounts:") or name in ("set_language", "home"):
+            continue
+        url = reverse(name, args=world["args"][kind]["own"])
+        response = client.get(url)
+        assert response.status_code == 302, name
+        assert response["Location"].startswith(reverse("accounts:login")), name
+
+
+def test_users_without_two_factor_are_held_at_the_two_factor_step(client, world):
+    client.force_login(world["users"][Role.FOLLOWUP_WORKER])
+    response = client.get(reverse("people:resident_list"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:otp_setup"))

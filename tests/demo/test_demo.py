@@ -1,0 +1,45 @@
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db.models import Count
+
+from husly.accounts.models import Role, RoleAssignment
+from husly.common.identifiers import national_id_is_synthetic, national_id_validate
+from husly.demo.builder import DEMO_STAFF
+from husly.housing.models import Dwelling, Tenancy
+from husly.people.models import Resident
+
+
+def test_demo_municipality_has_the_sandnes_sizes_and_only_synthetic_people(db, settings):
+    out = StringIO()
+    call_command("demo_setup", residents=60, stdout=out)
+    kinds = dict(Dwelling.objects.values_list("kind").annotate(n=Count("id")))
+    assert kinds["care"] == 82
+    assert kinds["transitional"] + kinds["small_house"] == 750
+    assert kinds["small_house"] == 7
+    assert Resident.objects.count() == 60
+    numbers = [n for n in Resident.objects.values_list("national_id", flat=True) if n]
+    assert numbers and all(national_id_is_synthetic(n) for n in numbers)
+    for number in numbers:
+        national_id_validate(number, allow_synthetic=True)
+    assert Tenancy.objects.filter(end_date__isnull=False).exists()
+    assert Tenancy.objects.filter(end_date__isnull=True).exists()
+    roles = set(RoleAssignment.objects.values_list("role", flat=True))
+    assert roles == set(Role.values)
+    printed = out.getvalue()
+    for username, *_rest in DEMO_STAFF:
+        assert username in printed
+    assert "Boligkonsulent" in printed
+
+    # Running it again reuses what exists.
+    again = StringIO()
+    call_command("demo_setup", residents=60, stdout=again)
+    assert "finnes allerede" in again.getvalue()
+    assert Resident.objects.count() == 60
+
+
+def test_demo_refuses_to_run_without_synthetic_identities(db, settings):
+    settings.HUSLY_ALLOW_SYNTHETIC_IDS = False
+    with pytest.raises(CommandError):
+        call_command("demo_setup", residents=1, stdout=StringIO())
