@@ -181,3 +181,35 @@ def test_pages_send_a_strict_content_security_policy(client):
     assert "script-src 'self'" in policy
     assert "style-src 'self'" in policy
     assert "unsafe-inline" not in policy
+
+
+def test_staff_in_two_municipalities_work_in_one_at_a_time(client, login, make_staff, team,
+                                                            municipality, other_municipality):
+    from husly.accounts import services as accounts
+
+    worker = make_staff(Role.FOLLOWUP_WORKER, team=team)
+    accounts.role_assign(user=worker, municipality=other_municipality,
+                         role=Role.FOLLOWUP_WORKER)
+    here = ResidentFactory(municipality=municipality, team=team, family_name="Herfra")
+    there_team = accounts.team_create(municipality=other_municipality, name="Stord-teamet")
+    accounts.team_member_add(team=there_team, user=worker)
+    ResidentFactory(municipality=other_municipality, team=there_team, family_name="Derfra")
+    login(client, worker)
+    body = client.get(reverse("people:resident_list")).content.decode()
+    assert "Herfra" in body and "Derfra" not in body
+    assert 'name="municipality"' in body
+    client.post(reverse("accounts:municipality_switch"),
+                {"municipality": other_municipality.pk})
+    body = client.get(reverse("people:resident_list")).content.decode()
+    assert "Derfra" in body and "Herfra" not in body
+    assert client.get(reverse("people:resident_detail", args=[here.pk])).status_code == 404
+
+
+def test_server_error_page_is_friendly_and_in_norwegian(rf):
+    from husly.common.views import server_error
+
+    response = server_error(rf.get("/"))
+    assert response.status_code == 500
+    body = response.content.decode()
+    assert "Noe gikk galt" in body
+    assert "Traceback" not in body

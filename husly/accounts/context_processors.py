@@ -17,4 +17,15 @@ def staff(request):
             if staff.may_open(kind):
                 items.append({"url": reverse(url_name), "label": labels[kind],
                               "current": request.path.startswith(prefix)})
-    return {"staff": staff, "nav_items": items, "husly_demo": settings.HUSLY_DEMO}
+    municipalities = []
+    if staff is not None and request.user.is_authenticated:
+        municipalities = staff_municipalities(request.user)
+    return {"staff": staff, "nav_items": items, "husly_demo": settings.HUSLY_DEMO,
+            "staff_municipalities": municipalities if len(municipalities) > 1 else []}
+
+
+def staff_municipalities(user):
+    from husly.common.models import Municipality
+
+    return list(Municipality.objects.filter(
+        pk__in=user.role_assignments.values("municipality_id")))

@@ -240,13 +240,15 @@ def _history(resident, rng, today, since, free_from, by_pk, officer):
         if not candidates:
             return
         dwelling = by_pk[rng.choice(candidates)]
+        end = cursor + datetime.timedelta(days=rng.randint(200, 2600))
+        # Three-year leases, renewed while the tenancy lasts: show the term now running.
+        term_end = cursor
+        while term_end <= min(end, today):
+            term_end += datetime.timedelta(days=3 * 365)
         tenancy = housing.tenancy_register(
-            dwelling=dwelling, residents=[resident], start_date=cursor,
-            fixed_term_end=cursor + datetime.timedelta(days=3 * 365),
+            dwelling=dwelling, residents=[resident], start_date=cursor, fixed_term_end=term_end,
             monthly_rent=Decimal(rng.randrange(5500, 11000, 250)), by=officer,
         )
-        length = rng.randint(200, 2600)
-        end = cursor + datetime.timedelta(days=length)
         if end >= today:
             free_from.pop(dwelling.pk)
             return
