@@ -13,9 +13,18 @@ from husly.people.forms import ResidentForm
 PAGE_SIZE = 25
 
 
+SESSION_SEARCH = "husly_resident_search"
+
+
 @page("residents")
 def resident_list(request):
-    search = request.GET.get("q", "").strip()
+    # Names and fødselsnummer are searched by POST and kept in the session, so they never
+    # appear in a URL, a server log or the browser history.
+    if request.method == "POST":
+        request.session[SESSION_SEARCH] = request.POST.get("q", "").strip()[:100]
+        if not request.htmx:
+            return redirect("people:resident_list")
+    search = request.session.get(SESSION_SEARCH, "")
     residents = selectors.resident_list(staff=request.staff, search=search)
     paginator = Paginator(residents, PAGE_SIZE)
     page_obj = paginator.get_page(request.GET.get("side"))
