@@ -12,7 +12,8 @@ from django.db import transaction
 from django.utils import timezone
 from faker import Faker
 
-from husly.access.models import Consent, ConsentForm
+from husly.access.models import ConsentForm
+from husly.access.services import consent_record
 from husly.accounts import services as accounts
 from husly.accounts.models import Role, UnitKind
 from husly.common.models import Category, Municipality
@@ -221,13 +222,12 @@ def _residents_and_tenancies(*, municipality, count, rng, fake, today, dwellings
                              by=officer)
         _notes(resident, rng, staff, today)
         if rng.random() < 0.5:
-            consent = Consent.objects.create(
-                municipality=municipality, resident=resident, categories=[Category.FOLLOWUP],
+            consent_record(
+                resident=resident, from_units=[units["followup"]],
+                to_units=[units["nav"], units["housing"]], categories=[Category.FOLLOWUP],
                 purpose="Å beholde boligen", given_on=situation_since, form=ConsentForm.WRITTEN,
-                recorded_by=staff["miljo"],
+                by=staff["miljo"],
             )
-            consent.from_units.set([units["followup"]])
-            consent.to_units.set([units["nav"], units["housing"]])
 
 
 def _history(resident, rng, today, since, free_from, by_pk, officer):

@@ -3,8 +3,9 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from husly.access.models import AccessBasis, BreakGlass, Consent
+from husly.access.models import AccessBasis, BreakGlass
 from husly.access.policy import resident_access, residents_visible, staff_context_for
+from husly.access.services import consent_record, consent_withdraw
 from husly.accounts.models import Role, Unit, UnitKind
 from husly.common.models import Category
 from husly.people import services as people
@@ -22,16 +23,14 @@ def resident(municipality, team):
 
 def _consent(resident, *, to_kind, categories, recorded_by, **dates):
     municipality = resident.municipality
-    consent = Consent.objects.create(
-        municipality=municipality, resident=resident, categories=categories,
-        purpose="Å beholde boligen", form="written", recorded_by=recorded_by,
+    return consent_record(
+        resident=resident, categories=categories, purpose="Å beholde boligen", form="written",
+        by=recorded_by,
         given_on=dates.get("given_on", timezone.localdate() - datetime.timedelta(days=1)),
-        expires_on=dates.get("expires_on"), withdrawn_on=dates.get("withdrawn_on"),
+        expires_on=dates.get("expires_on"),
+        from_units=Unit.objects.filter(municipality=municipality, kind=UnitKind.FOLLOWUP),
+        to_units=Unit.objects.filter(municipality=municipality, kind=to_kind),
     )
-    consent.from_units.set(Unit.objects.filter(municipality=municipality,
-                                               kind=UnitKind.FOLLOWUP))
-    consent.to_units.set(Unit.objects.filter(municipality=municipality, kind=to_kind))
-    return consent
 
 
 def test_each_role_reads_its_own_units_categories(make_staff, team, resident):
@@ -66,8 +65,7 @@ def test_consent_opens_another_units_category_and_withdrawal_closes_it(
     consent = _consent(resident, to_kind=UnitKind.NAV, categories=[Category.FOLLOWUP],
                        recorded_by=worker)
     assert resident_access(ctx(nav), resident).categories == {Category.NAV, Category.FOLLOWUP}
-    consent.withdrawn_on = timezone.localdate()
-    consent.save()
+    consent_withdraw(consent=consent, on=timezone.localdate(), by=worker)
     assert resident_access(ctx(nav), resident).categories == {Category.NAV}
 
 
