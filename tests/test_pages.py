@@ -219,3 +219,28 @@ def test_server_error_page_is_friendly_and_in_norwegian(rf):
     body = response.content.decode()
     assert "Noe gikk galt" in body
     assert "Traceback" not in body
+
+
+def test_list_pages_do_not_issue_more_queries_as_data_grows(client, login, make_staff, team,
+                                                            municipality):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    officer = make_staff(Role.HOUSING_OFFICER, team=team)
+    login(client, officer)
+
+    def count(url):
+        client.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    for i in range(2):
+        ResidentFactory(municipality=municipality, team=team)
+        DwellingFactory(municipality=municipality, street_address=f"Liten {i}")
+    small = (count(reverse("people:resident_list")), count(reverse("housing:dwelling_list")))
+    for i in range(20):
+        ResidentFactory(municipality=municipality, team=team)
+        DwellingFactory(municipality=municipality, street_address=f"Stor {i}")
+    large = (count(reverse("people:resident_list")), count(reverse("housing:dwelling_list")))
+    assert large == small
