@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "husly.access",
     "husly.people",
     "husly.housing",
+    "husly.allocation",
     "husly.demo",
 ]
 

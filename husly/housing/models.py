@@ -205,3 +205,36 @@ class Tenancy(MunicipalityScopedModel):
     @property
     def is_unplanned_end(self) -> bool:
         return self.end_reason in TenancyEndReason.unplanned()
+
+
+class WorkOrderKind(models.TextChoices):
+    PREPARATION = "preparation", _("Prepare the dwelling before move-in")
+    REPAIR = "repair", _("Repair")
+    GUIDANCE = "guidance", _("Guide the resident")
+
+
+class WorkOrder(MunicipalityScopedModel):
+    """A caretaker's job on a dwelling. The caretaker sees the dwelling, this order and the
+    resident's name and phone for it, nothing else."""
+
+    dwelling = models.ForeignKey(Dwelling, on_delete=models.PROTECT, related_name="work_orders",
+                                 verbose_name=_("dwelling"))
+    kind = models.CharField(_("kind"), max_length=20, choices=WorkOrderKind.choices)
+    description = models.TextField(_("what to do"))
+    resident = models.ForeignKey("people.Resident", on_delete=models.PROTECT, null=True,
+                                 blank=True, related_name="+", verbose_name=_("resident"))
+    assigned_to = models.ForeignKey("accounts.User", on_delete=models.PROTECT, null=True,
+                                    blank=True, related_name="work_orders",
+                                    verbose_name=_("caretaker"))
+    created_on = models.DateField(_("created"))
+    due_on = models.DateField(_("due"))
+    done_on = models.DateField(_("done"), null=True, blank=True)
+    done_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, null=True,
+                                blank=True, related_name="+")
+    what_was_done = models.TextField(_("what was done"), blank=True)
+    guidance_given = models.TextField(_("what the resident was taught"), blank=True)
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        verbose_name = _("work order")
+        verbose_name_plural = _("work orders")

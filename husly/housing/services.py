@@ -249,3 +249,44 @@ def tenancy_end(
                  "housing_situation_after": housing_situation_after or ""},
     )
     return tenancy
+
+
+@transaction.atomic
+def work_order_create(*, dwelling: Dwelling, kind: str, description: str, due_on, by,
+                      resident=None, assigned_to=None):
+    """A job for the caretakers. A preparation order puts a vacant dwelling in preparation."""
+    from husly.housing.models import WorkOrder, WorkOrderKind
+
+    dwelling = Dwelling.objects.select_for_update().get(pk=dwelling.pk)
+    order = WorkOrder.objects.create(
+        municipality_id=dwelling.municipality_id, dwelling=dwelling, kind=kind,
+        description=description, resident=resident, assigned_to=assigned_to,
+        created_on=timezone.localdate(), due_on=due_on,
+    )
+    if kind == WorkOrderKind.PREPARATION and dwelling.status == DwellingStatus.VACANT:
+        dwelling.status = DwellingStatus.BEING_PREPARED
+        dwelling.save(update_fields=["status"])
+    event_record(name="work_order.created", actor=by, target=order,
+                 changes={"dwelling": dwelling, "kind": kind, "due_on": due_on,
+                          "assigned_to": assigned_to})
+    return order
+
+
+@transaction.atomic
+def work_order_complete(*, work_order, what_was_done: str, guidance_given: str = "", by,
+                        done_on=None):
+    from husly.housing.models import WorkOrder
+
+    order = WorkOrder.objects.select_for_update().get(pk=work_order.pk)
+    if order.done_on:
+        raise ValidationError(_("The work order is already done."))
+    if not what_was_done.strip():
+        raise ValidationError({"what_was_done": [_("Write what was done.")]})
+    order.done_on = done_on or timezone.localdate()
+    order.done_by = by
+    order.what_was_done = what_was_done.strip()
+    order.guidance_given = guidance_given.strip()
+    order.save(update_fields=["done_on", "done_by", "what_was_done", "guidance_given"])
+    event_record(name="work_order.completed", actor=by, target=order,
+                 changes={"done_on": order.done_on, "guidance_given": bool(guidance_given)})
+    return order
