@@ -9,6 +9,7 @@ urlpatterns = [
     path("konto/", include("husly.accounts.urls")),
     path("beboere/", include("husly.people.urls")),
     path("boliger/", include("husly.housing.urls")),
+    path("tildeling/", include("husly.allocation.urls")),
 ]
 
 handler403 = "husly.common.views.permission_denied"

@@ -47,6 +47,14 @@ PAGE_ROLES: dict[str, frozenset[str] | None] = {
     "dwellings": frozenset(Role.values) - {Role.ANALYST},
     "dwelling_register": frozenset({Role.HOUSING_OFFICER, Role.PROPERTY_MANAGER}),
     "tenancy_register": frozenset({Role.HOUSING_OFFICER}),
+    # From application to keys: the housing service runs the case, the follow-up unit gives
+    # its statement, everyone in a joint meeting does their tasks.
+    "allocation": frozenset({Role.HOUSING_OFFICER, Role.TEAM_LEADER}),
+    "allocation_manage": frozenset({Role.HOUSING_OFFICER}),
+    "application": ROLES_READING_RESIDENTS,
+    "statement_write": frozenset({Role.FOLLOWUP_WORKER, Role.TEAM_LEADER}),
+    "tasks": frozenset(Role.values) - {Role.ANALYST, Role.ADMINISTRATOR},
+    "work_orders": frozenset({Role.CARETAKER, Role.PROPERTY_MANAGER, Role.HOUSING_OFFICER}),
 }
 
 
@@ -290,3 +298,32 @@ def tenants_shown(staff: StaffContext, residents) -> set[int]:
         ).reads(Category.HOUSING):
             shown.add(resident.pk)
     return shown
+
+
+def may_complete_task(staff: StaffContext, task) -> bool:
+    """A move-in task is done by its responsible person or anyone in its responsible unit."""
+    if not staff.may_open("tasks"):
+        return False
+    return task.assigned_to_id == staff.user.pk or task.unit_id in staff.unit_ids
+
+
+def may_complete_work_order(staff: StaffContext, work_order) -> bool:
+    if work_order.municipality_id != getattr(staff.municipality, "pk", None):
+        return False
+    return Role.CARETAKER in staff.roles or Role.PROPERTY_MANAGER in staff.roles
+
+
+def work_orders_visible(staff: StaffContext):
+    """Caretakers see the dwelling, the order and the resident's name and phone: the
+    selector hands over only those fields of the resident (rule 7)."""
+    from husly.housing.models import WorkOrder
+
+    if staff.municipality is None or not staff.may_open("work_orders"):
+        return WorkOrder.objects.none()
+    return WorkOrder.objects.filter(municipality=staff.municipality)
+
+
+def statement_readable(staff: StaffContext, access: ResidentAccess) -> bool:
+    """A statement is follow-up information written for the housing service: its writers'
+    unit reads it, the housing service reads it when the resident's consent covers it."""
+    return access.reads(Category.FOLLOWUP)

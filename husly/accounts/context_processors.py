@@ -4,6 +4,9 @@ from django.utils.translation import gettext as _
 
 NAV = (
     ("residents", "people:resident_list", "/beboere/"),
+    ("allocation", "allocation:overview", "/tildeling/"),
+    ("tasks", "allocation:my_tasks", "/tildeling/mine-oppgaver/"),
+    ("work_orders", "housing:work_order_list", "/boliger/arbeidsordrer/"),
     ("dwellings", "housing:dwelling_list", "/boliger/"),
 )
 
@@ -12,11 +15,15 @@ def staff(request):
     staff = getattr(request, "staff", None)
     items = []
     if staff is not None and request.user.is_authenticated:
-        labels = {"residents": _("Residents"), "dwellings": _("Dwellings")}
+        labels = {"residents": _("Residents"), "dwellings": _("Dwellings"),
+                  "allocation": _("Allocation"), "tasks": _("My tasks"),
+                  "work_orders": _("Work orders")}
+        current = max((prefix for _k, _u, prefix in NAV if request.path.startswith(prefix)),
+                      key=len, default=None)
         for kind, url_name, prefix in NAV:
             if staff.may_open(kind):
                 items.append({"url": reverse(url_name), "label": labels[kind],
-                              "current": request.path.startswith(prefix)})
+                              "current": prefix == current})
     municipalities = []
     if staff is not None and request.user.is_authenticated:
         municipalities = staff_municipalities(request.user)

@@ -98,3 +98,12 @@ class TenancyEndForm(DesignsystemetForm):
         label=_("The residents' housing situation afterwards"),
         choices=[("", _("Not known yet"))] + HousingSituation.choices, required=False,
     )
+
+
+class WorkOrderDoneForm(DesignsystemetForm):
+    what_was_done = forms.CharField(label=_("What was done"),
+                                    widget=forms.Textarea(attrs={"rows": 3}))
+    guidance_given = forms.CharField(
+        label=_("What the resident was taught to do next time"), required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Harm reduction: show how, so they can do it themselves next time."))

@@ -58,3 +58,20 @@ def tenancy_get(*, staff: StaffContext, pk: int) -> Tenancy:
             pk=pk, municipality=staff.municipality)
     except Tenancy.DoesNotExist:
         raise Http404 from None
+
+
+def work_orders_open(*, staff: StaffContext):
+    from husly.access.policy import work_orders_visible
+
+    return (work_orders_visible(staff).filter(done_on__isnull=True)
+            .select_related("dwelling", "resident", "assigned_to").order_by("due_on", "id"))
+
+
+def work_order_get(*, staff: StaffContext, pk: int):
+    from husly.access.policy import work_orders_visible
+    from husly.housing.models import WorkOrder
+
+    try:
+        return work_orders_visible(staff).select_related("dwelling", "resident").get(pk=pk)
+    except WorkOrder.DoesNotExist:
+        raise Http404 from None

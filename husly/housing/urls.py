@@ -9,4 +9,6 @@ urlpatterns = [
     path("<int:pk>/", views.dwelling_detail, name="dwelling_detail"),
     path("<int:pk>/leieforhold/ny/", views.tenancy_create, name="tenancy_create"),
     path("leieforhold/<int:pk>/avslutt/", views.tenancy_end, name="tenancy_end"),
+    path("arbeidsordrer/", views.work_order_list, name="work_order_list"),
+    path("arbeidsordrer/<int:pk>/", views.work_order_detail, name="work_order_detail"),
 ]

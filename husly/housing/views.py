@@ -111,3 +111,30 @@ def tenancy_end(request, pk: int):
             messages.success(request, _("The tenancy is ended."))
             return redirect("housing:dwelling_detail", pk=tenancy.dwelling_id)
     return render(request, "housing/tenancy_end_form.html", {"form": form, "tenancy": tenancy})
+
+
+@page("work_orders")
+def work_order_list(request):
+    orders = selectors.work_orders_open(staff=request.staff)
+    return render(request, "housing/work_order_list.html", {"orders": orders})
+
+
+@page("work_orders")
+def work_order_detail(request, pk: int):
+    from husly.access.policy import may_complete_work_order
+    from husly.housing.forms import WorkOrderDoneForm
+
+    staff = request.staff
+    order = selectors.work_order_get(staff=staff, pk=pk)
+    form = WorkOrderDoneForm(request.POST or None)
+    may_complete = may_complete_work_order(staff, order) and order.done_on is None
+    if request.method == "POST" and may_complete and form.is_valid():
+        try:
+            services.work_order_complete(work_order=order, by=staff.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The work order is done."))
+            return redirect("housing:work_order_list")
+    return render(request, "housing/work_order_detail.html",
+                  {"order": order, "form": form, "may_complete": may_complete})

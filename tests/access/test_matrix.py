@@ -6,7 +6,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from husly.access.policy import PAGE_ROLES
 from husly.accounts.models import Role
-from tests.factories import DwellingFactory, ResidentFactory, TenancyFactory
+from husly.allocation import services as allocation
+from husly.housing.services import work_order_create
+from tests.factories import DwellingFactory, ResidentFactory, TenancyFactory, staff_make
 
 ROLES = list(Role.values)
 READERS = {Role.HOUSING_OFFICER, Role.FOLLOWUP_WORKER, Role.NAV_COUNSELLOR, Role.TEAM_LEADER,
@@ -14,6 +16,8 @@ READERS = {Role.HOUSING_OFFICER, Role.FOLLOWUP_WORKER, Role.NAV_COUNSELLOR, Role
 REGISTER_RESIDENT = {Role.HOUSING_OFFICER, Role.FOLLOWUP_WORKER, Role.NAV_COUNSELLOR,
                      Role.TEAM_LEADER}
 ALL_BUT_ANALYST = set(ROLES) - {Role.ANALYST}
+WORK_ORDERS = {Role.CARETAKER, Role.PROPERTY_MANAGER, Role.HOUSING_OFFICER}
+TASKS = set(ROLES) - {Role.ANALYST, Role.ADMINISTRATOR}
 
 
 def status_for(allowed: set, yes=200, no=403):
@@ -39,7 +43,52 @@ EXPECTED = {
     "housing:dwelling_detail": ("dwelling", status_for(ALL_BUT_ANALYST)),
     "housing:tenancy_create": ("dwelling", status_for({Role.HOUSING_OFFICER})),
     "housing:tenancy_end": ("tenancy", status_for({Role.HOUSING_OFFICER})),
+    "housing:work_order_list": ("plain", status_for(WORK_ORDERS)),
+    "housing:work_order_detail": ("work_order", status_for(WORK_ORDERS)),
+    "allocation:overview": ("plain", status_for({Role.HOUSING_OFFICER, Role.TEAM_LEADER})),
+    "allocation:my_tasks": ("plain", status_for(TASKS)),
+    "allocation:task_complete": ("task", {r: 405 for r in ROLES}),
+    "allocation:application_create": ("plain", status_for({Role.HOUSING_OFFICER})),
+    "allocation:application_detail": ("application",
+                                      status_for(READERS - {Role.PROPERTY_MANAGER})),
+    "allocation:statement_give": ("application",
+                                  status_for({Role.FOLLOWUP_WORKER, Role.TEAM_LEADER})),
+    "allocation:decide": ("application", status_for({Role.HOUSING_OFFICER})),
+    "allocation:decision_letter": ("application", status_for({Role.HOUSING_OFFICER})),
+    "allocation:preliminary_reply_letter": ("application", status_for({Role.HOUSING_OFFICER})),
+    "allocation:offer_make": ("application", status_for({Role.HOUSING_OFFICER})),
+    "allocation:meeting_hold": ("application", status_for({Role.HOUSING_OFFICER})),
+    "allocation:move_in": ("application", status_for({Role.HOUSING_OFFICER})),
+    **{f"allocation:{name}": ("application", {r: 405 for r in ROLES}) for name in (
+        "assess", "statement_request", "preliminary_reply", "offer_viewing", "offer_answer",
+        "allocate", "meeting_schedule", "withdraw")},
 }
+
+
+def _registered(officer, resident):
+    unit = officer.role_assignments.get().unit
+    return allocation.application_register(applicant=resident, officer_unit=unit, by=officer)
+
+
+def _allocated_application(users, resident, municipality):
+    officer = users[Role.HOUSING_OFFICER]
+    allocation.task_template_create(municipality=municipality, title="Klargjøre boligen",
+                                    unit_kind="caretaker", is_preparation=True, by=None)
+    application = _registered(officer, resident)
+    allocation.statement_request(application=application, by=officer)
+    allocation.statement_give(application=application, text="Uttale",
+                              by=users[Role.FOLLOWUP_WORKER])
+    allocation.application_decide(application=application, granted=True, kind="dwelling",
+                                  reasons="Grunner", legal_basis="Reglene § 3",
+                                  dwelling_kind="transitional", lease_months=36, by=officer)
+    vacant = DwellingFactory(municipality=municipality, street_address="Ledig 1")
+    allocation.offer_make(application=application, dwelling=vacant, by=officer)
+    allocation.offer_answer(application=application, accepted=True, by=officer)
+    registered = allocation.allocation_register(application=application, by=officer)
+    allocation.joint_meeting_hold(meeting=registered.meeting, held_on=registered.allocated_on,
+                                  attendees=[], note="", assignees={}, by=officer)
+    application.refresh_from_db()
+    return application
 
 
 def all_url_names():
@@ -80,6 +129,15 @@ def world(municipality, other_municipality, team, make_staff):
     foreign_dwelling = DwellingFactory(municipality=other_municipality)
     tenancy = TenancyFactory(dwelling=dwelling, residents=[related])
     foreign_tenancy = TenancyFactory(dwelling=foreign_dwelling, residents=[foreign])
+    application = _allocated_application(users, related, municipality)
+    other_officer = staff_make(municipality=municipality, role=Role.HOUSING_OFFICER)
+    unrelated_application = _registered(other_officer, unrelated)
+    foreign_officer = staff_make(municipality=other_municipality, role=Role.HOUSING_OFFICER)
+    foreign_application = _registered(foreign_officer, foreign)
+    task = application.allocation.tasks.get(work_order__isnull=False)
+    foreign_order = work_order_create(
+        dwelling=foreign_dwelling, kind="repair", description="Lekk kran",
+        due_on=foreign_tenancy.start_date, by=None)
     return {
         "users": users,
         "args": {
@@ -88,6 +146,10 @@ def world(municipality, other_municipality, team, make_staff):
                                  "foreign": [foreign.pk]},
             "dwelling": {"own": [dwelling.pk], "foreign": [foreign_dwelling.pk]},
             "tenancy": {"own": [tenancy.pk], "foreign": [foreign_tenancy.pk]},
+            "application": {"own": [application.pk], "unrelated": [unrelated_application.pk],
+                            "foreign": [foreign_application.pk]},
+            "task": {"own": [task.pk]},
+            "work_order": {"own": [task.work_order_id], "foreign": [foreign_order.pk]},
         },
     }
 
@@ -119,7 +181,8 @@ def test_anonymous_users_are_sent_to_login(client, world):
         if name.startswith("accounts:") or name in ("set_language", "home"):
             continue
         url = reverse(name, args=world["args"][kind]["own"])
-        response = client.get(url)
+        post_only = set(_expected.values()) == {405}
+        response = client.post(url) if post_only else client.get(url)
         assert response.status_code == 302, name
         assert response["Location"].startswith(reverse("accounts:login")), name
 

@@ -1,0 +1,161 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from husly.accounts.models import User
+from husly.allocation.models import CriterionAssessment, DecisionKind, DeclineReason
+from husly.common.forms import DesignsystemetForm
+from husly.housing.models import DwellingKind
+from husly.people.forms import DateInput
+from husly.people.models import Background
+
+
+class ApplicationForm(DesignsystemetForm):
+    applicant = forms.ModelChoiceField(label=_("Applicant"), queryset=None)
+    household_members = forms.ModelMultipleChoiceField(
+        label=_("Other household members"), queryset=None, required=False,
+        help_text=_("Hold Ctrl (Cmd on Mac) to choose several."),
+    )
+    registered_on = forms.DateField(label=_("Registered"), widget=DateInput(),
+                                    initial=timezone.localdate)
+    rooms_needed = forms.IntegerField(label=_("Rooms needed"), min_value=1, max_value=8,
+                                      initial=1)
+    needs_ground_floor_or_lift = forms.BooleanField(label=_("Needs ground floor or lift"),
+                                                    required=False)
+    needs_wheelchair_access = forms.BooleanField(label=_("Needs wheelchair access"),
+                                                 required=False)
+    needs_rop_suited = forms.BooleanField(label=_("Needs a dwelling suited for the ROP group"),
+                                          required=False)
+    needs_24h_staffing = forms.BooleanField(label=_("Needs 24-hour staffing"), required=False)
+    wished_area = forms.CharField(label=_("Wished area"), max_length=150, required=False)
+    wished_kind = forms.ChoiceField(label=_("Wished kind of dwelling"), required=False,
+                                    choices=[("", _("No wish"))] + DwellingKind.choices)
+    wishes = forms.CharField(label=_("The applicant's own wishes, in their words"),
+                             required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    housing_first = forms.BooleanField(label=_("Housing First"), required=False)
+    referral_source = forms.ChoiceField(label=_("Referral source"), required=False,
+                                        choices=[("", _("Not known"))] + Background.choices)
+
+    def __init__(self, *args, residents, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["applicant"].queryset = residents
+        self.fields["household_members"].queryset = residents
+
+
+class AssessmentForm(DesignsystemetForm):
+    def __init__(self, *args, criteria, current, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.criteria = list(criteria)
+        for criterion in self.criteria:
+            self.fields[f"c{criterion.pk}"] = forms.ChoiceField(
+                label=criterion.text, choices=[("", _("Not assessed"))]
+                + CriterionAssessment.Verdict.choices, required=False,
+                initial=current.get(criterion.pk, ""),
+            )
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "ds-input"
+
+
+class StatementForm(DesignsystemetForm):
+    text = forms.CharField(
+        label=_("Statement from the follow-up unit"), widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("What the housing service needs to know to find a dwelling that works: "
+                    "needs, risks, what the resident wishes. Share only what the resident "
+                    "has agreed to."),
+    )
+
+
+class DecisionForm(DesignsystemetForm):
+    granted = forms.TypedChoiceField(
+        label=_("Outcome"), coerce=lambda v: v == "yes",
+        choices=[("yes", _("Granted")), ("no", _("Refused"))], widget=forms.RadioSelect,
+    )
+    kind = forms.ChoiceField(label=_("Kind of decision"), choices=DecisionKind.choices)
+    reasons = forms.CharField(label=_("Reasons"), widget=forms.Textarea(attrs={"rows": 5}),
+                              help_text=_("The facts and the assessment the decision rests "
+                                          "on (forvaltningsloven §§ 24–25)."))
+    legal_basis = forms.CharField(label=_("Legal basis"), max_length=300,
+                                  help_text=_("For example: the municipality's allocation "
+                                              "rules § 3, or boligsosial lov § 10."))
+    dwelling_kind = forms.ChoiceField(label=_("Kind of dwelling granted"), required=False,
+                                      choices=[("", "–")] + DwellingKind.choices)
+    rooms = forms.IntegerField(label=_("Rooms granted"), min_value=1, max_value=8,
+                               required=False)
+    lease_months = forms.TypedChoiceField(label=_("Lease length"), required=False,
+                                          coerce=int, empty_value=None)
+    help_content = forms.CharField(label=_("The help granted (tailored help)"),
+                                   required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, lease_lengths, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lease_months"].choices = [("", "–")] + [
+            (m, _("%(months)s months") % {"months": m}) for m in lease_lengths]
+
+
+class OfferForm(DesignsystemetForm):
+    dwelling = forms.ModelChoiceField(label=_("Dwelling"), queryset=None,
+                                      widget=forms.RadioSelect)
+    answer_by = forms.DateField(label=_("Answer by"), widget=DateInput(), required=False,
+                                help_text=_("Leave empty for the municipality's usual "
+                                            "deadline."))
+
+    def __init__(self, *args, dwellings, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["dwelling"].queryset = dwellings
+
+
+class ViewingForm(DesignsystemetForm):
+    viewing_on = forms.DateField(label=_("Viewing date"), widget=DateInput())
+    companions = forms.CharField(label=_("Who came along"), max_length=300, required=False)
+
+
+class AnswerForm(DesignsystemetForm):
+    accepted = forms.TypedChoiceField(
+        label=_("Answer"), coerce=lambda v: v == "yes", widget=forms.RadioSelect,
+        choices=[("yes", _("Accepted")), ("no", _("Declined"))],
+    )
+    decline_reason = forms.ChoiceField(label=_("Reason for declining"), required=False,
+                                       choices=[("", "–")] + DeclineReason.choices)
+
+
+class ScheduleForm(DesignsystemetForm):
+    scheduled_on = forms.DateField(label=_("Meeting date"), widget=DateInput())
+
+
+class MeetingForm(DesignsystemetForm):
+    held_on = forms.DateField(label=_("Held on"), widget=DateInput(),
+                              initial=timezone.localdate)
+    attendees = forms.ModelMultipleChoiceField(label=_("Attended"), queryset=None,
+                                               widget=forms.CheckboxSelectMultiple)
+    note = forms.CharField(label=_("What is needed now, and who does what"), required=False,
+                           widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args, staff_queryset, templates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["attendees"].queryset = staff_queryset
+        self.templates = list(templates)
+        for template in self.templates:
+            field = forms.ModelChoiceField(
+                label=template.title, queryset=staff_queryset, required=False,
+                empty_label=_("The unit (%(unit)s)") % {"unit": template.get_unit_kind_display()},
+            )
+            field.widget.attrs["class"] = "ds-input"
+            self.fields[f"t{template.pk}"] = field
+
+    def task_fields(self):
+        return [self[f"t{t.pk}"] for t in self.templates]
+
+    def assignees(self) -> dict:
+        return {t.pk: self.cleaned_data.get(f"t{t.pk}") for t in self.templates}
+
+
+class MoveInForm(DesignsystemetForm):
+    moved_in_on = forms.DateField(label=_("Keys handed over on"), widget=DateInput(),
+                                  initial=timezone.localdate)
+    monthly_rent = forms.DecimalField(label=_("Monthly rent (kr)"), min_value=0, max_digits=8,
+                                      decimal_places=0)
+
+
+def staff_in(municipality):
+    return (User.objects.filter(role_assignments__municipality=municipality, is_active=True)
+            .distinct().order_by("first_name", "last_name"))

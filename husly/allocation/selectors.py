@@ -1,0 +1,147 @@
+"""Reads for the allocation flow, filtered by what the staff member may see."""
+
+import statistics
+
+from django.db.models import Count, F, Q
+from django.http import Http404
+from django.utils import timezone
+
+from husly.access.policy import StaffContext, residents_visible
+from husly.allocation.models import (
+    Allocation,
+    AllocationCriterion,
+    Application,
+    ApplicationState,
+    MoveInTask,
+    TaskTemplate,
+)
+from husly.allocation.services import preliminary_reply_due, task_is_done
+from husly.common.deadlines import deadline_state
+from husly.housing.models import Dwelling, DwellingStatus
+
+S = ApplicationState
+
+
+def applications_visible(staff: StaffContext):
+    if staff.municipality is None:
+        return Application.objects.none()
+    return Application.objects.filter(
+        municipality=staff.municipality,
+        applicant__in=residents_visible(staff).values("pk"),
+    )
+
+
+def application_get(*, staff: StaffContext, pk: int) -> Application:
+    """Any application in the staff member's municipality (access to its content is decided
+    on the page by `resident_access`); another municipality's is not found."""
+    if staff.municipality is None:
+        raise Http404
+    try:
+        return (Application.objects.select_related("applicant", "officer", "case")
+                .get(pk=pk, municipality=staff.municipality))
+    except Application.DoesNotExist:
+        raise Http404 from None
+
+
+def open_applications(*, staff: StaffContext):
+    today = timezone.localdate()
+    rows = list(
+        applications_visible(staff).filter(state__in=S.open())
+        .select_related("applicant").order_by("state_since", "id")
+    )
+    for row in rows:
+        row.days_in_state = (today - row.state_since).days
+        row.reply_due = preliminary_reply_due(row, today)
+    return rows
+
+
+def state_counts(*, staff: StaffContext) -> dict[str, int]:
+    counts = dict(applications_visible(staff).filter(state__in=S.open())
+                  .values_list("state").annotate(n=Count("id")))
+    return {state: counts.get(state, 0) for state in S.open()}
+
+
+def meetings_due(*, staff: StaffContext):
+    today = timezone.localdate()
+    allocations = list(
+        Allocation.objects.filter(
+            municipality=staff.municipality, meeting__held_on__isnull=True,
+            application__in=applications_visible(staff).values("pk"),
+        ).select_related("application__applicant", "dwelling", "meeting")
+        .order_by("meeting_deadline")
+    )
+    for allocation in allocations:
+        allocation.deadline_state = deadline_state(allocation.meeting_deadline, done=False,
+                                                   today=today)
+    return allocations
+
+
+def statements_due(*, staff: StaffContext):
+    today = timezone.localdate()
+    rows = list(
+        applications_visible(staff).filter(state=S.STATEMENT_REQUESTED)
+        .select_related("applicant", "statement").order_by("statement__due_on")
+    )
+    for row in rows:
+        row.deadline_state = deadline_state(row.statement.due_on, done=False, today=today)
+    return rows
+
+
+def allocation_figures(*, staff: StaffContext) -> dict:
+    """Days from decision to keys (median, 90th percentile) and the share of joint meetings
+    held within the deadline, over everything allocated in the municipality."""
+    moved = list(
+        Allocation.objects.filter(municipality=staff.municipality, moved_in_on__isnull=False)
+        .annotate(decided_on=F("application__decision__decided_on"))
+        .values_list("decided_on", "moved_in_on")
+    )
+    days = sorted((keys - decided).days for decided, keys in moved)
+    held = Allocation.objects.filter(municipality=staff.municipality,
+                                     meeting__held_on__isnull=False)
+    within = held.filter(meeting__held_on__lte=F("meeting_deadline")).count()
+    total = held.count()
+    return {
+        "moved_in": len(days),
+        "median_days": statistics.median(days) if days else None,
+        "p90_days": (statistics.quantiles(days, n=10, method="inclusive")[-1]
+                     if len(days) >= 2 else (days[0] if days else None)),
+        "meetings_held": total,
+        "meetings_within_deadline_pct": round(100 * within / total) if total else None,
+    }
+
+
+def tasks_for(*, staff: StaffContext):
+    """The staff member's move-in tasks: assigned to them, or to their unit with no person."""
+    if staff.municipality is None:
+        return []
+    today = timezone.localdate()
+    tasks = list(
+        MoveInTask.objects.filter(allocation__municipality=staff.municipality)
+        .filter(Q(assigned_to=staff.user) | Q(assigned_to__isnull=True,
+                                               unit_id__in=staff.unit_ids))
+        .filter(allocation__moved_in_on__isnull=True)
+        .select_related("allocation__application__applicant", "allocation__dwelling",
+                        "work_order", "unit", "assigned_to")
+        .order_by("due_on", "id")
+    )
+    for task in tasks:
+        task.is_done = task_is_done(task)
+        task.deadline_state = deadline_state(task.due_on, done=task.is_done, today=today)
+    return tasks
+
+
+def criteria(*, municipality):
+    return AllocationCriterion.objects.filter(municipality=municipality, active=True)
+
+
+def task_templates(*, municipality):
+    return TaskTemplate.objects.filter(municipality=municipality)
+
+
+def vacant_dwellings(*, staff: StaffContext):
+    taken = Allocation.objects.filter(moved_in_on__isnull=True).values("dwelling_id")
+    return (Dwelling.objects.filter(municipality=staff.municipality,
+                                    status=DwellingStatus.VACANT)
+            .exclude(pk__in=taken)
+            .exclude(offers__answer="pending")
+            .prefetch_related("suitability").order_by("street_address", "bruksenhetsnummer"))

@@ -1,0 +1,393 @@
+"""Thin views over the allocation services; access is decided in husly.access."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from husly.access.decorators import page
+from husly.access.policy import (
+    may_complete_task,
+    resident_access,
+    residents_visible,
+    statement_readable,
+)
+from husly.access.services import access_log_record
+from husly.allocation import forms, letters, matching, selectors, services
+from husly.allocation.models import ApplicationState, DeclineReason, MoveInTask
+from husly.common.deadlines import deadline_state
+from husly.common.models import Category
+
+S = ApplicationState
+
+
+def _application_with_access(request, pk):
+    """The application, if the staff member has a work relation to the applicant."""
+    staff = request.staff
+    application = selectors.application_get(staff=staff, pk=pk)
+    access = resident_access(staff, application.applicant)
+    if not access.allowed:
+        raise PermissionDenied
+    return application, access
+
+
+def _run(request, action, success):
+    """Call a service; on a refusal show its message and nothing is saved."""
+    try:
+        action()
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return False
+    messages.success(request, success)
+    return True
+
+
+@page("allocation")
+def overview(request):
+    staff = request.staff
+    return render(request, "allocation/overview.html", {
+        "applications": selectors.open_applications(staff=staff),
+        "counts": [(S(state).label, n) for state, n in selectors.state_counts(staff=staff).items()],
+        "meetings": selectors.meetings_due(staff=staff),
+        "statements": selectors.statements_due(staff=staff),
+        "figures": selectors.allocation_figures(staff=staff),
+        "may_manage": staff.may_open("allocation_manage"),
+    })
+
+
+@page("allocation_manage")
+def application_create(request):
+    staff = request.staff
+    residents = residents_visible(staff).order_by("family_name", "given_name")
+    form = forms.ApplicationForm(request.POST or None, residents=residents,
+                                 initial={"applicant": request.GET.get("beboer")})
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        unit = next((u for u in staff.units if u.kind == "housing"), None)
+        if unit is None:
+            form.add_error(None, _("You need a role in the housing service to register "
+                                   "applications."))
+        else:
+            try:
+                application = services.application_register(
+                    applicant=data.pop("applicant"), officer_unit=unit, by=staff.user,
+                    household_members=list(data.pop("household_members")), **data)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("The application is registered."))
+                return redirect("allocation:application_detail", pk=application.pk)
+    return render(request, "allocation/application_form.html", {"form": form})
+
+
+@page("application")
+def application_detail(request, pk: int):
+    staff = request.staff
+    application, access = _application_with_access(request, pk)
+    access_log_record(staff=staff, resident=application.applicant, access=access,
+                      view="application_detail")
+    context = {"application": application, "access": access,
+               "reads_housing": access.reads(Category.HOUSING),
+               "reads_statement": statement_readable(staff, access),
+               "may_manage": staff.may_open("allocation_manage"),
+               "may_write_statement": staff.may_open("statement_write"),
+               "S": S, "decline_reasons": DeclineReason.choices}
+    statement = getattr(application, "statement", None)
+    context["statement"] = statement
+    if statement and not statement.given_on:
+        context["statement_state"] = deadline_state(statement.due_on, done=False,
+                                                    today=_today())
+    if access.reads(Category.HOUSING):
+        assessments = {a.criterion_id: a.verdict for a in application.assessments.all()}
+        context["assessment_form"] = forms.AssessmentForm(
+            criteria=selectors.criteria(municipality=application.municipality),
+            current=assessments)
+        context["decision"] = getattr(application, "decision", None)
+        context["offers"] = list(application.offers.select_related("dwelling"))
+        context["reply_due"] = services.preliminary_reply_due(application)
+        context["statement_required"] = services.statement_required(application)
+    allocation = getattr(application, "allocation", None)
+    if allocation is not None:
+        tasks = list(allocation.tasks.select_related("unit", "assigned_to", "work_order"))
+        for task in tasks:
+            task.is_done = services.task_is_done(task)
+            task.deadline_state = deadline_state(task.due_on, done=task.is_done,
+                                                 today=_today())
+            task.may_complete = may_complete_task(staff, task) and not task.work_order_id
+        context.update({
+            "allocation": allocation, "tasks": tasks,
+            "meeting_state": deadline_state(allocation.meeting_deadline,
+                                            done=allocation.meeting.held_on is not None,
+                                            today=_today()),
+        })
+    return render(request, "allocation/application_detail.html", context)
+
+
+def _today():
+    from django.utils import timezone
+
+    return timezone.localdate()
+
+
+@require_POST
+@page("allocation_manage")
+def assess(request, pk: int):
+    application, _access = _application_with_access(request, pk)
+    form = forms.AssessmentForm(request.POST, criteria=selectors.criteria(
+        municipality=application.municipality), current={})
+    if form.is_valid():
+        for criterion in form.criteria:
+            verdict = form.cleaned_data.get(f"c{criterion.pk}")
+            if verdict:
+                services.application_assess(application=application, criterion=criterion,
+                                            verdict=verdict, by=request.staff.user)
+        messages.success(request, _("The assessment is saved."))
+    return redirect("allocation:application_detail", pk=pk)
+
+
+@require_POST
+@page("allocation_manage")
+def statement_request(request, pk: int):
+    application, _access = _application_with_access(request, pk)
+    _run(request, lambda: services.statement_request(application=application,
+                                                     by=request.staff.user),
+         _("The follow-up unit is asked for its statement."))
+    return redirect("allocation:application_detail", pk=pk)
+
+
+@page("statement_write")
+def statement_give(request, pk: int):
+    application, _access = _application_with_access(request, pk)
+    form = forms.StatementForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.statement_give(application=application, text=form.cleaned_data["text"],
+                                    by=request.staff.user)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The statement is sent to the housing service."))
+            return redirect("allocation:application_detail", pk=pk)
+    return render(request, "allocation/statement_form.html",
+                  {"form": form, "application": application})
+
+
+@page("allocation_manage")
+def decide(request, pk: int):
+    application, access = _application_with_access(request, pk)
+    lease_lengths = services.settings_for(application.municipality).lease_lengths_months
+    form = forms.DecisionForm(request.POST or None, lease_lengths=lease_lengths)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.application_decide(application=application, by=request.staff.user,
+                                        **form.cleaned_data)
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                form.add_error(None, exc)
+            else:
+                form.add_error(None, exc.messages)
+        else:
+            messages.success(request, _("The decision is made. Print the letter and send it."))
+            return redirect("allocation:application_detail", pk=pk)
+    return render(request, "allocation/decision_form.html",
+                  {"form": form, "application": application})
+
+
+@page("allocation_manage")
+def decision_letter(request, pk: int):
+    application, _access = _application_with_access(request, pk)
+    decision = getattr(application, "decision", None)
+    if decision is None:
+        messages.error(request, _("There is no decision yet."))
+        return redirect("allocation:application_detail", pk=pk)
+    pdf = letters.decision_letter_pdf(decision)
+    return _pdf_response(pdf, f"vedtak-{application.pk}.pdf")
+
+
+@page("allocation_manage")
+def preliminary_reply_letter(request, pk: int):
+    application, _access = _application_with_access(request, pk)
+    return _pdf_response(letters.preliminary_reply_pdf(application),
+                         f"forelopig-svar-{application.pk}.pdf")
+
+
+def _pdf_response(pdf: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_POST
+@page("allocation_manage")
+def preliminary_reply(request, pk: int):
+    application, _access = _application_with_access(request, pk)
+    _run(request, lambda: services.preliminary_reply_record(application=application,
+                                                            by=request.staff.user),
+         _("The preliminary reply is recorded as sent."))
+    return redirect("allocation:application_detail", pk=pk)
+
+
+@page("allocation_manage")
+def offer_make(request, pk: int):
+    staff = request.staff
+    application, _access = _application_with_access(request, pk)
+    dwellings = selectors.vacant_dwellings(staff=staff)
+    unplanned = matching.unplanned_ends_by_resident([application.applicant_id]).get(
+        application.applicant_id, 0)
+    ranked = []
+    for dwelling in dwellings:
+        fit = matching.dwelling_fit(application, dwelling, unplanned)
+        if not fit.excluded:
+            ranked.append((fit.score, dwelling.pk, dwelling, fit))
+    ranked.sort(key=lambda r: (-r[0], r[1]))
+    ranked = ranked[:15]
+    form = forms.OfferForm(request.POST or None,
+                           dwellings=dwellings.filter(pk__in=[r[1] for r in ranked]))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.offer_make(application=application, dwelling=form.cleaned_data["dwelling"],
+                                answer_by=form.cleaned_data["answer_by"], by=staff.user)
+        except ValidationError as exc:
+            form.add_error(None, exc if hasattr(exc, "error_dict") else exc.messages)
+        else:
+            messages.success(request, _("The dwelling is offered."))
+            return redirect("allocation:application_detail", pk=pk)
+    return render(request, "allocation/offer_form.html", {
+        "form": form, "application": application,
+        "suggestions": [(d, fit) for _score, _pk, d, fit in ranked],
+    })
+
+
+@require_POST
+@page("allocation_manage")
+def offer_viewing(request, pk: int):
+    application, _access = _application_with_access(request, pk)
+    form = forms.ViewingForm(request.POST)
+    if form.is_valid():
+        _run(request, lambda: services.offer_viewing_record(
+            application=application, viewing_on=form.cleaned_data["viewing_on"],
+            companions=form.cleaned_data["companions"], by=request.staff.user),
+            _("The viewing is recorded."))
+    else:
+        messages.error(request, _("Give the date of the viewing."))
+    return redirect("allocation:application_detail", pk=pk)
+
+
+@require_POST
+@page("allocation_manage")
+def offer_answer(request, pk: int):
+    application, _access = _application_with_access(request, pk)
+    form = forms.AnswerForm(request.POST)
+    if form.is_valid():
+        _run(request, lambda: services.offer_answer(
+            application=application, accepted=form.cleaned_data["accepted"],
+            decline_reason=form.cleaned_data["decline_reason"], by=request.staff.user),
+            _("The answer is recorded."))
+    else:
+        messages.error(request, _("Choose whether the offer was accepted or declined."))
+    return redirect("allocation:application_detail", pk=pk)
+
+
+@require_POST
+@page("allocation_manage")
+def allocate(request, pk: int):
+    application, _access = _application_with_access(request, pk)
+    _run(request, lambda: services.allocation_register(application=application,
+                                                       by=request.staff.user),
+         _("The allocation is registered. Hold the joint meeting before the deadline."))
+    return redirect("allocation:application_detail", pk=pk)
+
+
+@require_POST
+@page("allocation_manage")
+def meeting_schedule(request, pk: int):
+    application, _access = _application_with_access(request, pk)
+    form = forms.ScheduleForm(request.POST)
+    if form.is_valid() and hasattr(application, "allocation"):
+        _run(request, lambda: services.joint_meeting_schedule(
+            meeting=application.allocation.meeting, on=form.cleaned_data["scheduled_on"],
+            by=request.staff.user), _("The meeting is scheduled."))
+    else:
+        messages.error(request, _("Give the date of the meeting."))
+    return redirect("allocation:application_detail", pk=pk)
+
+
+@page("allocation_manage")
+def meeting_hold(request, pk: int):
+    application, _access = _application_with_access(request, pk)
+    allocation = getattr(application, "allocation", None)
+    if allocation is None:
+        messages.error(request, _("Register the allocation first."))
+        return redirect("allocation:application_detail", pk=pk)
+    form = forms.MeetingForm(
+        request.POST or None, staff_queryset=forms.staff_in(application.municipality),
+        templates=selectors.task_templates(municipality=application.municipality))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.joint_meeting_hold(
+                meeting=allocation.meeting, held_on=form.cleaned_data["held_on"],
+                attendees=list(form.cleaned_data["attendees"]), note=form.cleaned_data["note"],
+                assignees=form.assignees(), by=request.staff.user)
+        except ValidationError as exc:
+            form.add_error(None, exc if hasattr(exc, "error_dict") else exc.messages)
+        else:
+            messages.success(request, _("The meeting is recorded and the tasks handed out."))
+            return redirect("allocation:application_detail", pk=pk)
+    return render(request, "allocation/meeting_form.html",
+                  {"form": form, "application": application, "allocation": allocation})
+
+
+@require_POST
+@page("tasks")
+def task_complete(request, pk: int):
+    staff = request.staff
+    task = get_object_or_404(MoveInTask.objects.select_related("allocation"), pk=pk,
+                             allocation__municipality=staff.municipality)
+    if not may_complete_task(staff, task):
+        raise PermissionDenied
+    _run(request, lambda: services.move_in_task_complete(task=task, by=staff.user),
+         _("The task is done."))
+    if request.POST.get("fra") == "mine":
+        return redirect("allocation:my_tasks")
+    return redirect("allocation:application_detail", pk=task.allocation.application_id)
+
+
+@page("allocation_manage")
+def move_in(request, pk: int):
+    application, _access = _application_with_access(request, pk)
+    allocation = getattr(application, "allocation", None)
+    if allocation is None:
+        messages.error(request, _("Register the allocation first."))
+        return redirect("allocation:application_detail", pk=pk)
+    form = forms.MoveInForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.allocation_move_in(allocation=allocation, by=request.staff.user,
+                                        **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc if hasattr(exc, "error_dict") else exc.messages)
+        else:
+            messages.success(request, _("Keys in hand: the tenancy has started."))
+            return redirect("allocation:application_detail", pk=pk)
+    return render(request, "allocation/move_in_form.html",
+                  {"form": form, "application": application, "allocation": allocation})
+
+
+@require_POST
+@page("allocation_manage")
+def withdraw(request, pk: int):
+    application, _access = _application_with_access(request, pk)
+    _run(request, lambda: services.application_withdraw(application=application,
+                                                        by=request.staff.user),
+         _("The application is withdrawn."))
+    return redirect("allocation:application_detail", pk=pk)
+
+
+@page("tasks")
+def my_tasks(request):
+    return render(request, "allocation/my_tasks.html",
+                  {"tasks": selectors.tasks_for(staff=request.staff)})
