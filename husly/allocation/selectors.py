@@ -138,9 +138,10 @@ def task_templates(*, municipality):
     return TaskTemplate.objects.filter(municipality=municipality)
 
 
-def vacant_dwellings(*, staff: StaffContext):
+def vacant_dwellings(*, municipality):
+    """Vacant dwellings not already offered or allocated: what can be offered now."""
     taken = Allocation.objects.filter(moved_in_on__isnull=True).values("dwelling_id")
-    return (Dwelling.objects.filter(municipality=staff.municipality,
+    return (Dwelling.objects.filter(municipality=municipality,
                                     status=DwellingStatus.VACANT)
             .exclude(pk__in=taken)
             .exclude(offers__answer="pending")

@@ -235,7 +235,7 @@ def preliminary_reply(request, pk: int):
 def offer_make(request, pk: int):
     staff = request.staff
     application, _access = _application_with_access(request, pk)
-    dwellings = selectors.vacant_dwellings(staff=staff)
+    dwellings = selectors.vacant_dwellings(municipality=staff.municipality)
     unplanned = matching.unplanned_ends_by_resident([application.applicant_id]).get(
         application.applicant_id, 0)
     ranked = []

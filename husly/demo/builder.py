@@ -16,6 +16,7 @@ from husly.access.models import ConsentForm
 from husly.access.services import consent_record
 from husly.accounts import services as accounts
 from husly.accounts.models import Role, UnitKind
+from husly.allocation import services as allocation
 from husly.common.models import Category, Municipality
 from husly.demo.identities import synthetic_national_id
 from husly.housing import services as housing
@@ -122,6 +123,9 @@ def demo_build(*, residents: int = 400, seed: int = 2026) -> Municipality:
         municipality=municipality, count=residents, rng=rng, fake=fake, today=today,
         dwellings=dwellings, teams=teams, workers=workers, staff=staff, units=units,
     )
+    _allocation_setup(municipality)
+    _applications(municipality=municipality, rng=rng, today=today, staff=staff, units=units,
+                  team=hf_team)
     return municipality
 
 
@@ -287,3 +291,110 @@ def _notes(resident, rng, staff, today):
             people.resident_note_write(resident=resident, category=category,
                                        text=rng.choice(texts), by=authors[category],
                                        written_at=when)
+
+
+CRITERIA = [
+    "18 år eller eldre",
+    "Bosatt i kommunen de siste 12 månedene",
+    "Ikke i stand til å skaffe egnet bolig selv",
+    "Inntekt og formue under grensen i tildelingsreglene",
+    "Housing First: følges opp av Mestringsenheten og ønsker oppfølging i egen bolig",
+]
+
+TASKS = [
+    ("Følge søkeren på visning", "followup", 1, True, False),
+    ("Avklare behov for verge", "followup", 2, False, False),
+    ("Første husleie og depositumsgaranti fra NAV", "nav", 2, True, False),
+    ("Klargjøre boligen: seng og enkle møbler", "caretaker", 3, True, True),
+    ("Signere husleiekontrakt", "housing", 3, True, False),
+    ("Utlevere nøkler", "housing", 4, True, False),
+    ("Strøm og adresseendring", "followup", 5, False, False),
+]
+
+
+def _allocation_setup(municipality):
+    allocation.allocation_settings_save(
+        municipality=municipality, by=None, lease_lengths_months=[36, 60],
+        contact="Boligtjenesten, telefon 51 00 00 00, boligtjenesten@demo.kommune.no",
+        appeal_body="Kommunens klagenemnd",
+    )
+    for order, text in enumerate(CRITERIA):
+        allocation.criterion_create(municipality=municipality, text=text, order=order, by=None)
+    for order, (title, unit_kind, days, blocks, prep) in enumerate(TASKS):
+        allocation.task_template_create(
+            municipality=municipality, title=title, unit_kind=unit_kind, due_business_days=days,
+            blocks_move_in=blocks, is_preparation=prep, order=order, by=None)
+
+
+def _applications(*, municipality, rng, today, staff, units, team):
+    """Applications from homeless residents of the Housing First team, in every stage."""
+    from husly.allocation.selectors import vacant_dwellings
+    from husly.people.models import Resident
+
+    officer, worker, nav = staff["bolig"], staff["miljo"], staff["nav"]
+    applicants = list(Resident.objects.filter(
+        municipality=municipality, team=team,
+        housing_situation__in=HousingSituation.homeless()).order_by("id")[:40])
+    stages = ["received", "statement_requested", "statement_given", "decided", "refused",
+              "offered", "declined", "accepted", "allocated", "met", "moved_in"]
+    for i, resident in enumerate(applicants):
+        stage = stages[i % len(stages)]
+        registered = today - datetime.timedelta(days=rng.randint(5, 50))
+        application = allocation.application_register(
+            applicant=resident, officer_unit=units["housing"], by=officer,
+            registered_on=registered, housing_first=True, rooms_needed=rng.choice([1, 1, 2]),
+            needs_rop_suited=rng.random() < 0.4, wishes="Vil bo rolig, nær bussen.",
+            referral_source=resident.background)
+        if stage == "received":
+            continue
+        allocation.statement_request(application=application, by=officer)
+        if stage == "statement_requested":
+            continue
+        allocation.statement_give(
+            application=application, by=worker,
+            text="Følges opp ukentlig. Trenger rolig bolig uten mange naboer.")
+        if stage == "statement_given":
+            continue
+        granted = stage != "refused"
+        allocation.application_decide(
+            application=application, granted=granted, kind="dwelling",
+            reasons=("Søkeren oppfyller tildelingskriteriene og har behov for bolig med "
+                     "oppfølging." if granted else "Søkeren har fått egen bolig gjennom familie."),
+            legal_basis="Tildelingsregler for kommunale boliger § 3",
+            dwelling_kind="transitional" if granted else "", rooms=1 if granted else None,
+            lease_months=36 if granted else None, by=officer,
+            decided_on=min(today, registered + datetime.timedelta(days=rng.randint(3, 20))))
+        if stage in ("decided", "refused"):
+            continue
+        dwelling = rng.choice(list(vacant_dwellings(municipality=municipality)[:50]))
+        allocation.offer_make(application=application, dwelling=dwelling, by=officer)
+        if stage == "offered":
+            continue
+        if stage == "declined":
+            allocation.offer_answer(application=application, accepted=False,
+                                    decline_reason="location", by=officer)
+            continue
+        allocation.offer_viewing_record(application=application, viewing_on=today,
+                                        companions="Mats Miljøterapeut", by=officer)
+        allocation.offer_answer(application=application, accepted=True, by=officer)
+        if stage == "accepted":
+            continue
+        registered_allocation = allocation.allocation_register(application=application,
+                                                               by=officer)
+        if stage == "allocated":
+            continue
+        allocation.joint_meeting_hold(
+            meeting=registered_allocation.meeting, held_on=today,
+            attendees=[officer, worker, nav], note="Mats blir med på visning. NAV betaler "
+            "første husleie.", assignees={}, by=officer)
+        if stage == "met":
+            continue
+        for task in registered_allocation.tasks.select_related("work_order"):
+            if task.work_order_id:
+                housing.work_order_complete(
+                    work_order=task.work_order, what_was_done="Seng og bord satt inn.",
+                    guidance_given="Viste hvordan komfyren slås av.", by=staff["vaktmester"])
+            else:
+                allocation.move_in_task_complete(task=task, by=officer)
+        allocation.allocation_move_in(allocation=registered_allocation, moved_in_on=today,
+                                      monthly_rent=Decimal("7400"), by=officer)
