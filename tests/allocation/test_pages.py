@@ -1,0 +1,160 @@
+"""The allocation pages as each role meets them."""
+
+import datetime
+
+import time_machine
+from django.urls import reverse
+
+from husly.allocation import services
+from husly.allocation.models import Application, ApplicationState
+from husly.housing.models import DwellingStatus
+
+TODAY = datetime.date(2026, 3, 30)
+
+
+@time_machine.travel(TODAY)
+def test_officer_registers_an_application_through_the_form(client, login, flow):
+    login(client, flow["officer"])
+    response = client.post(reverse("allocation:application_create"), {
+        "applicant": flow["applicant"].pk, "registered_on": "2026-03-30", "rooms_needed": "1",
+        "housing_first": "on", "wishes": "Nær sjøen",
+    })
+    application = Application.objects.get()
+    assert response.status_code == 302
+    assert application.housing_first and application.wishes == "Nær sjøen"
+    page = client.get(reverse("allocation:application_detail", args=[application.pk]))
+    assert "Be oppfølgingsenheten om uttale" in page.content.decode()
+
+
+@time_machine.travel(TODAY)
+def test_out_of_order_step_shows_the_reason_and_changes_nothing(client, login, flow):
+    application = services.application_register(
+        applicant=flow["applicant"], officer_unit=flow["officer_unit"], by=flow["officer"])
+    login(client, flow["officer"])
+    response = client.post(reverse("allocation:allocate", args=[application.pk]), follow=True)
+    assert "Dette kan bare gjøres" in response.content.decode()
+    application.refresh_from_db()
+    assert application.state == ApplicationState.RECEIVED
+
+
+@time_machine.travel(TODAY)
+def test_follow_up_worker_writes_the_statement(client, login, flow):
+    application = services.application_register(
+        applicant=flow["applicant"], officer_unit=flow["officer_unit"], by=flow["officer"])
+    services.statement_request(application=application, by=flow["officer"])
+    login(client, flow["worker"])
+    page = client.get(reverse("allocation:application_detail", args=[application.pk]))
+    body = page.content.decode()
+    assert "Skriv uttalen" in body
+    # The follow-up worker has no housing category: the application details are hidden.
+    assert "Skjult: krever samtykke" in body
+    response = client.post(reverse("allocation:statement_give", args=[application.pk]),
+                           {"text": ""})
+    assert 'id="id_text-feil"' in response.content.decode()
+    response = client.post(reverse("allocation:statement_give", args=[application.pk]),
+                           {"text": "Trenger rolig bolig."})
+    assert response.status_code == 302
+    application.refresh_from_db()
+    assert application.state == ApplicationState.STATEMENT_GIVEN
+
+
+@time_machine.travel(TODAY)
+def test_decision_form_refuses_a_decision_without_reasons(client, login, flow):
+    application = services.application_register(
+        applicant=flow["applicant"], officer_unit=flow["officer_unit"], by=flow["officer"])
+    services.statement_request(application=application, by=flow["officer"])
+    services.statement_give(application=application, text="Ok", by=flow["worker"])
+    login(client, flow["officer"])
+    response = client.post(reverse("allocation:decide", args=[application.pk]), {
+        "granted": "yes", "kind": "dwelling", "reasons": "", "legal_basis": "§ 3",
+        "dwelling_kind": "transitional", "lease_months": "36",
+    })
+    assert 'id="id_reasons-feil"' in response.content.decode()
+    application.refresh_from_db()
+    assert application.state == ApplicationState.STATEMENT_GIVEN
+    response = client.post(reverse("allocation:decide", args=[application.pk]), {
+        "granted": "yes", "kind": "dwelling", "reasons": "Behov for bolig.",
+        "legal_basis": "§ 3", "dwelling_kind": "transitional", "lease_months": "36",
+    })
+    assert response.status_code == 302
+    letter = client.get(reverse("allocation:decision_letter", args=[application.pk]))
+    assert letter["Content-Type"] == "application/pdf"
+    assert letter.content.startswith(b"%PDF")
+
+
+@time_machine.travel(TODAY)
+def test_offer_page_suggests_fitting_dwellings_with_reasons(client, login, flow):
+    application = services.application_register(
+        applicant=flow["applicant"], officer_unit=flow["officer_unit"], by=flow["officer"],
+        rooms_needed=3)
+    services.statement_request(application=application, by=flow["officer"])
+    services.statement_give(application=application, text="Ok", by=flow["worker"])
+    services.application_decide(application=application, granted=True, kind="dwelling",
+                                reasons="x", legal_basis="y", dwelling_kind="transitional",
+                                lease_months=36, by=flow["officer"])
+    login(client, flow["officer"])
+    body = client.get(reverse("allocation:offer_make", args=[application.pk])).content.decode()
+    # The only vacant dwelling has two rooms: too few for this applicant, so not suggested.
+    assert "Nyveien 3" not in body
+
+
+@time_machine.travel(TODAY)
+def test_caretaker_sees_and_completes_the_preparation_work_order(client, login, flow):
+    application = services.application_register(
+        applicant=flow["applicant"], officer_unit=flow["officer_unit"], by=flow["officer"])
+    services.statement_request(application=application, by=flow["officer"])
+    services.statement_give(application=application, text="Ok", by=flow["worker"])
+    services.application_decide(application=application, granted=True, kind="dwelling",
+                                reasons="x", legal_basis="y", dwelling_kind="transitional",
+                                lease_months=36, by=flow["officer"])
+    services.offer_make(application=application, dwelling=flow["dwelling"], by=flow["officer"])
+    services.offer_answer(application=application, accepted=True, by=flow["officer"])
+    allocation = services.allocation_register(application=application, by=flow["officer"])
+    services.joint_meeting_hold(meeting=allocation.meeting, held_on=TODAY, attendees=[],
+                                note="", assignees={}, by=flow["officer"])
+    order = allocation.tasks.get(work_order__isnull=False).work_order
+    login(client, flow["caretaker"])
+    body = client.get(reverse("housing:work_order_list")).content.decode()
+    assert "Nyveien 3" in body
+    detail = client.get(reverse("housing:work_order_detail", args=[order.pk])).content.decode()
+    assert flow["applicant"].full_name in detail
+    # Nothing but name and phone of the resident reaches the caretaker.
+    assert flow["applicant"].national_id not in detail
+    assert client.get(reverse("people:resident_detail",
+                              args=[flow["applicant"].pk])).status_code == 403
+    response = client.post(reverse("housing:work_order_detail", args=[order.pk]),
+                           {"what_was_done": "Seng satt opp", "guidance_given": "Vist ovnen"})
+    assert response.status_code == 302
+    order.refresh_from_db()
+    assert order.done_on == TODAY
+    flow["dwelling"].refresh_from_db()
+    assert flow["dwelling"].status == DwellingStatus.BEING_PREPARED
+
+
+@time_machine.travel(TODAY)
+def test_my_tasks_lists_the_units_tasks_by_due_date(client, login, flow):
+    application = services.application_register(
+        applicant=flow["applicant"], officer_unit=flow["officer_unit"], by=flow["officer"])
+    services.statement_request(application=application, by=flow["officer"])
+    services.statement_give(application=application, text="Ok", by=flow["worker"])
+    services.application_decide(application=application, granted=True, kind="dwelling",
+                                reasons="x", legal_basis="y", dwelling_kind="transitional",
+                                lease_months=36, by=flow["officer"])
+    services.offer_make(application=application, dwelling=flow["dwelling"], by=flow["officer"])
+    services.offer_answer(application=application, accepted=True, by=flow["officer"])
+    allocation = services.allocation_register(application=application, by=flow["officer"])
+    services.joint_meeting_hold(meeting=allocation.meeting, held_on=TODAY, attendees=[],
+                                note="", assignees={}, by=flow["officer"])
+    login(client, flow["nav"])
+    body = client.get(reverse("allocation:my_tasks")).content.decode()
+    assert "Første husleie og depositumsgaranti" in body
+    assert "Signere kontrakt" not in body  # the housing service's task
+    task = allocation.tasks.get(title__startswith="Første husleie")
+    response = client.post(reverse("allocation:task_complete", args=[task.pk]),
+                           {"fra": "mine"})
+    assert response.status_code == 302
+    task.refresh_from_db()
+    assert task.done_on == TODAY
+    other = allocation.tasks.get(title="Nøkler")
+    assert client.post(reverse("allocation:task_complete",
+                               args=[other.pk])).status_code == 403
