@@ -8,6 +8,7 @@ NAV = (
     ("tasks", "allocation:my_tasks", "/tildeling/mine-oppgaver/"),
     ("work_orders", "housing:work_order_list", "/boliger/arbeidsordrer/"),
     ("dwellings", "housing:dwelling_list", "/boliger/"),
+    ("allocation_settings", "allocation:settings", "/tildeling/innstillinger/"),
 )
 
 
@@ -17,7 +18,7 @@ def staff(request):
     if staff is not None and request.user.is_authenticated:
         labels = {"residents": _("Residents"), "dwellings": _("Dwellings"),
                   "allocation": _("Allocation"), "tasks": _("My tasks"),
-                  "work_orders": _("Work orders")}
+                  "work_orders": _("Work orders"), "allocation_settings": _("Allocation rules")}
         current = max((prefix for _k, _u, prefix in NAV if request.path.startswith(prefix)),
                       key=len, default=None)
         for kind, url_name, prefix in NAV:

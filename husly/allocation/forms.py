@@ -156,6 +156,53 @@ class MoveInForm(DesignsystemetForm):
                                       decimal_places=0)
 
 
+class SettingsForm(DesignsystemetForm):
+    lease_lengths = forms.CharField(
+        label=_("Lease lengths granted (months)"), max_length=60,
+        help_text=_("Separate with commas, e.g. 36, 60. At least 36 months, unless the "
+                    "dwelling is earmarked for the disadvantaged (husleieloven §§ 9-3, 11-1)."))
+    statement_due_days = forms.IntegerField(label=_("Days to give a statement"), min_value=1,
+                                            max_value=60)
+    meeting_business_days = forms.IntegerField(
+        label=_("Business days to the joint meeting"), min_value=1, max_value=10)
+    offer_answer_days = forms.IntegerField(label=_("Days to answer an offer"), min_value=1,
+                                           max_value=60)
+    appeal_body = forms.CharField(label=_("Appeal body for dwelling decisions"),
+                                  max_length=200)
+    contact = forms.CharField(label=_("Contact for viewing and contract"), max_length=300,
+                              required=False, help_text=_("Printed in the decision letters."))
+
+    def clean_lease_lengths(self):
+        raw = self.cleaned_data["lease_lengths"]
+        try:
+            months = sorted({int(part) for part in raw.replace(";", ",").split(",")
+                             if part.strip()})
+        except ValueError:
+            raise forms.ValidationError(_("Write whole months separated by commas, e.g. "
+                                          "36, 60.")) from None
+        if not months or any(m < 1 or m > 240 for m in months):
+            raise forms.ValidationError(_("Give at least one lease length between 1 and 240 "
+                                          "months."))
+        return months
+
+
+class CriterionForm(DesignsystemetForm):
+    text = forms.CharField(label=_("New criterion"), max_length=300)
+
+
+class TaskTemplateForm(DesignsystemetForm):
+    title = forms.CharField(label=_("New task"), max_length=200)
+    unit_kind = forms.ChoiceField(label=_("Responsible unit"), choices=[
+        ("housing", _("Housing service")), ("followup", _("Follow-up unit")),
+        ("nav", _("NAV")), ("caretaker", _("Caretaker service"))])
+    due_business_days = forms.IntegerField(label=_("Due (business days after the meeting)"),
+                                           min_value=0, max_value=30, initial=2)
+    blocks_move_in = forms.BooleanField(label=_("Must be done before move-in"),
+                                        required=False, initial=True)
+    is_preparation = forms.BooleanField(label=_("Caretaker prepares the dwelling"),
+                                        required=False)
+
+
 def staff_in(municipality):
     return (User.objects.filter(role_assignments__municipality=municipality, is_active=True)
             .distinct().order_by("first_name", "last_name"))

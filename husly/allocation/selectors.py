@@ -146,3 +146,26 @@ def vacant_dwellings(*, municipality):
             .exclude(pk__in=taken)
             .exclude(offers__answer="pending")
             .prefetch_related("suitability").order_by("street_address", "bruksenhetsnummer"))
+
+
+def all_criteria(*, municipality):
+    return AllocationCriterion.objects.filter(municipality=municipality)
+
+
+def applicants_for_dwelling(*, staff: StaffContext, dwelling, limit: int = 10):
+    """Granted applicants waiting for an offer, ranked by how well this dwelling fits them.
+    Only applicants the staff member has a work relation to are listed."""
+    from husly.allocation.matching import dwelling_fit, unplanned_ends_by_resident
+
+    waiting = list(applications_visible(staff).filter(state__in=[S.DECIDED, S.DECLINED],
+                                                      decision__granted=True)
+                   .select_related("applicant"))
+    unplanned = unplanned_ends_by_resident([a.applicant_id for a in waiting])
+    ranked = []
+    for application in waiting:
+        fit = dwelling_fit(application, dwelling, unplanned.get(application.applicant_id, 0))
+        if not fit.excluded:
+            ranked.append((fit.score, application.registered_on, application, fit))
+    # By fit only; the registration date just keeps the order stable between equal fits.
+    ranked.sort(key=lambda r: (-r[0], r[1], r[2].pk))
+    return [(application, fit) for _s, _d, application, fit in ranked[:limit]]

@@ -360,9 +360,7 @@ def allocation_register(*, application: Application, by, allocated_on=None) -> A
     of Norwegian business days (3) after the allocation date."""
     application = _locked(application)
     _require_state(application, S.ACCEPTED)
-    offer = application.offers.get(answer=Offer.Answer.ACCEPTED, answered_on__isnull=False,
-                                   pk=application.offers.filter(
-                                       answer=Offer.Answer.ACCEPTED).latest("id").pk)
+    offer = application.offers.filter(answer=Offer.Answer.ACCEPTED).latest("id")
     dwelling = Dwelling.objects.select_for_update().get(pk=offer.dwelling_id)
     today = timezone.localdate()
     allocated_on = allocated_on or today
@@ -568,3 +566,21 @@ def application_withdraw(*, application: Application, by) -> Application:
         people.case_close(case=application.case, by=by, closed_on=today)
     event_record(name="application.withdrawn", actor=by, target=application)
     return application
+
+
+@transaction.atomic
+def criterion_set_active(*, criterion: AllocationCriterion, active: bool, by):
+    """Criteria are retired, never deleted: earlier assessments keep pointing at them."""
+    criterion.active = active
+    criterion.save(update_fields=["active"])
+    event_record(name="allocation.criterion_changed", actor=by, target=criterion,
+                 changes={"active": active})
+    return criterion
+
+
+@transaction.atomic
+def task_template_remove(*, template: TaskTemplate, by) -> None:
+    """Tasks already handed out keep their own copy; the template can go."""
+    event_record(name="allocation.task_template_removed", actor=by, target=template,
+                 changes={"title": template.title})
+    template.delete()

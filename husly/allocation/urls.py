@@ -6,6 +6,7 @@ app_name = "allocation"
 urlpatterns = [
     path("", views.overview, name="overview"),
     path("mine-oppgaver/", views.my_tasks, name="my_tasks"),
+    path("innstillinger/", views.settings_page, name="settings"),
     path("oppgaver/<int:pk>/utfort/", views.task_complete, name="task_complete"),
     path("soknader/ny/", views.application_create, name="application_create"),
     path("soknader/<int:pk>/", views.application_detail, name="application_detail"),

@@ -76,7 +76,7 @@ def application_create(request):
                     applicant=data.pop("applicant"), officer_unit=unit, by=staff.user,
                     household_members=list(data.pop("household_members")), **data)
             except ValidationError as exc:
-                form.add_error(None, exc)
+                form.add_service_error(exc)
             else:
                 messages.success(request, _("The application is registered."))
                 return redirect("allocation:application_detail", pk=application.pk)
@@ -167,7 +167,7 @@ def statement_give(request, pk: int):
             services.statement_give(application=application, text=form.cleaned_data["text"],
                                     by=request.staff.user)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            form.add_service_error(exc)
         else:
             messages.success(request, _("The statement is sent to the housing service."))
             return redirect("allocation:application_detail", pk=pk)
@@ -185,10 +185,7 @@ def decide(request, pk: int):
             services.application_decide(application=application, by=request.staff.user,
                                         **form.cleaned_data)
         except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                form.add_error(None, exc)
-            else:
-                form.add_error(None, exc.messages)
+            form.add_service_error(exc)
         else:
             messages.success(request, _("The decision is made. Print the letter and send it."))
             return redirect("allocation:application_detail", pk=pk)
@@ -245,14 +242,16 @@ def offer_make(request, pk: int):
             ranked.append((fit.score, dwelling.pk, dwelling, fit))
     ranked.sort(key=lambda r: (-r[0], r[1]))
     ranked = ranked[:15]
+    chosen = request.GET.get("bolig")
     form = forms.OfferForm(request.POST or None,
-                           dwellings=dwellings.filter(pk__in=[r[1] for r in ranked]))
+                           dwellings=dwellings.filter(pk__in=[r[1] for r in ranked]),
+                           initial={"dwelling": chosen})
     if request.method == "POST" and form.is_valid():
         try:
             services.offer_make(application=application, dwelling=form.cleaned_data["dwelling"],
                                 answer_by=form.cleaned_data["answer_by"], by=staff.user)
         except ValidationError as exc:
-            form.add_error(None, exc if hasattr(exc, "error_dict") else exc.messages)
+            form.add_service_error(exc)
         else:
             messages.success(request, _("The dwelling is offered."))
             return redirect("allocation:application_detail", pk=pk)
@@ -333,7 +332,7 @@ def meeting_hold(request, pk: int):
                 attendees=list(form.cleaned_data["attendees"]), note=form.cleaned_data["note"],
                 assignees=form.assignees(), by=request.staff.user)
         except ValidationError as exc:
-            form.add_error(None, exc if hasattr(exc, "error_dict") else exc.messages)
+            form.add_service_error(exc)
         else:
             messages.success(request, _("The meeting is recorded and the tasks handed out."))
             return redirect("allocation:application_detail", pk=pk)
@@ -369,7 +368,7 @@ def move_in(request, pk: int):
             services.allocation_move_in(allocation=allocation, by=request.staff.user,
                                         **form.cleaned_data)
         except ValidationError as exc:
-            form.add_error(None, exc if hasattr(exc, "error_dict") else exc.messages)
+            form.add_service_error(exc)
         else:
             messages.success(request, _("Keys in hand: the tenancy has started."))
             return redirect("allocation:application_detail", pk=pk)
@@ -391,3 +390,58 @@ def withdraw(request, pk: int):
 def my_tasks(request):
     return render(request, "allocation/my_tasks.html",
                   {"tasks": selectors.tasks_for(staff=request.staff)})
+
+
+@page("allocation_settings")
+def settings_page(request):
+    staff = request.staff
+    municipality = staff.municipality
+    current = services.settings_for(municipality)
+    settings_form = forms.SettingsForm(
+        request.POST if request.POST.get("form") == "settings" else None,
+        initial={"lease_lengths": ", ".join(str(m) for m in current.lease_lengths_months),
+                 "statement_due_days": current.statement_due_days,
+                 "meeting_business_days": current.meeting_business_days,
+                 "offer_answer_days": current.offer_answer_days,
+                 "appeal_body": current.appeal_body, "contact": current.contact})
+    criterion_form = forms.CriterionForm(
+        request.POST if request.POST.get("form") == "criterion" else None)
+    template_form = forms.TaskTemplateForm(
+        request.POST if request.POST.get("form") == "template" else None)
+    if request.method == "POST":
+        done = False
+        if settings_form.is_bound and settings_form.is_valid():
+            data = dict(settings_form.cleaned_data)
+            data["lease_lengths_months"] = data.pop("lease_lengths")
+            services.allocation_settings_save(municipality=municipality, by=staff.user, **data)
+            done = True
+        elif criterion_form.is_bound and criterion_form.is_valid():
+            services.criterion_create(municipality=municipality, by=staff.user,
+                                      text=criterion_form.cleaned_data["text"],
+                                      order=selectors.criteria(municipality=municipality).count())
+            done = True
+        elif template_form.is_bound and template_form.is_valid():
+            services.task_template_create(
+                municipality=municipality, by=staff.user, **template_form.cleaned_data,
+                order=selectors.task_templates(municipality=municipality).count())
+            done = True
+        elif request.POST.get("form") == "retire":
+            criterion = get_object_or_404(selectors.all_criteria(municipality=municipality),
+                                          pk=request.POST.get("criterion"))
+            services.criterion_set_active(criterion=criterion, active=not criterion.active,
+                                          by=staff.user)
+            done = True
+        elif request.POST.get("form") == "remove_template":
+            template = get_object_or_404(selectors.task_templates(municipality=municipality),
+                                         pk=request.POST.get("template"))
+            services.task_template_remove(template=template, by=staff.user)
+            done = True
+        if done:
+            messages.success(request, _("Saved."))
+            return redirect("allocation:settings")
+    return render(request, "allocation/settings.html", {
+        "settings_form": settings_form, "criterion_form": criterion_form,
+        "template_form": template_form,
+        "criteria": selectors.all_criteria(municipality=municipality),
+        "templates": selectors.task_templates(municipality=municipality),
+    })

@@ -24,3 +24,11 @@ class DesignsystemetForm(forms.Form):
             attrs["aria-describedby"] = " ".join(
                 filter(None, [attrs.get("aria-describedby"), f"id_{name}-feil"])
             )
+
+    def add_service_error(self, error) -> None:
+        """Show a service's refusal: next to its field when the form has one, else on top."""
+        if hasattr(error, "error_dict"):
+            for field, errors in error.error_dict.items():
+                self.add_error(field if field in self.fields else None, errors)
+        else:
+            self.add_error(None, error.messages)

@@ -8,6 +8,7 @@ from husly.access.decorators import page
 from husly.access.policy import residents_visible, tenants_shown
 from husly.housing import selectors, services
 from husly.housing.forms import DwellingFilterForm, DwellingForm, TenancyEndForm, TenancyForm
+from husly.housing.models import DwellingStatus
 
 PAGE_SIZE = 50
 
@@ -49,8 +50,13 @@ def dwelling_detail(request, pk: int):
     staff = request.staff
     dwelling = selectors.dwelling_get(staff=staff, pk=pk)
     tenancies = _tenancy_rows(staff, selectors.dwelling_tenancies(dwelling=dwelling))
+    suggestions = None
+    if dwelling.status == DwellingStatus.VACANT and staff.may_open("allocation_manage"):
+        from husly.allocation.selectors import applicants_for_dwelling
+
+        suggestions = applicants_for_dwelling(staff=staff, dwelling=dwelling)
     return render(request, "housing/dwelling_detail.html", {
-        "dwelling": dwelling, "tenancies": tenancies,
+        "dwelling": dwelling, "tenancies": tenancies, "suggestions": suggestions,
         "may_register_tenancy": staff.may_open("tenancy_register"),
     })
 
@@ -65,7 +71,7 @@ def dwelling_create(request):
                 municipality=staff.municipality, by=staff.user, **form.cleaned_data
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            form.add_service_error(exc)
         else:
             messages.success(request, _("The dwelling is registered."))
             return redirect("housing:dwelling_detail", pk=dwelling.pk)
@@ -86,7 +92,7 @@ def tenancy_create(request, pk: int):
                 monthly_rent=data["monthly_rent"], by=staff.user,
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            form.add_service_error(exc)
         else:
             messages.success(request, _("The tenancy is registered."))
             return redirect("housing:dwelling_detail", pk=dwelling.pk)
@@ -106,7 +112,7 @@ def tenancy_end(request, pk: int):
                 housing_situation_after=data["housing_situation_after"] or None, by=staff.user,
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            form.add_service_error(exc)
         else:
             messages.success(request, _("The tenancy is ended."))
             return redirect("housing:dwelling_detail", pk=tenancy.dwelling_id)
@@ -132,7 +138,7 @@ def work_order_detail(request, pk: int):
         try:
             services.work_order_complete(work_order=order, by=staff.user, **form.cleaned_data)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            form.add_service_error(exc)
         else:
             messages.success(request, _("The work order is done."))
             return redirect("housing:work_order_list")

@@ -81,7 +81,7 @@ def resident_create(request):
                 case_unit=staff.units[0] if staff.units else None, **data,
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            form.add_service_error(exc)
         else:
             from django.contrib import messages
 

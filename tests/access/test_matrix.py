@@ -47,6 +47,7 @@ EXPECTED = {
     "housing:work_order_detail": ("work_order", status_for(WORK_ORDERS)),
     "allocation:overview": ("plain", status_for({Role.HOUSING_OFFICER, Role.TEAM_LEADER})),
     "allocation:my_tasks": ("plain", status_for(TASKS)),
+    "allocation:settings": ("plain", status_for({Role.ADMINISTRATOR, Role.TEAM_LEADER})),
     "allocation:task_complete": ("task", {r: 405 for r in ROLES}),
     "allocation:application_create": ("plain", status_for({Role.HOUSING_OFFICER})),
     "allocation:application_detail": ("application",

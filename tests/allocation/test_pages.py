@@ -158,3 +158,59 @@ def test_my_tasks_lists_the_units_tasks_by_due_date(client, login, flow):
     other = allocation.tasks.get(title="Nøkler")
     assert client.post(reverse("allocation:task_complete",
                                args=[other.pk])).status_code == 403
+
+
+def test_administrator_configures_the_allocation_rules(client, login, flow, make_staff):
+    from husly.accounts.models import Role
+    from husly.allocation.models import AllocationCriterion, AllocationSettings, TaskTemplate
+
+    admin = make_staff(Role.ADMINISTRATOR)
+    login(client, admin)
+    url = reverse("allocation:settings")
+    assert "18 år eller eldre" in client.get(url).content.decode()
+    response = client.post(url, {
+        "form": "settings", "lease_lengths": "36, tolv", "statement_due_days": "10",
+        "meeting_business_days": "3", "offer_answer_days": "7", "appeal_body": "Klagenemnda"})
+    assert 'id="id_lease_lengths-feil"' in response.content.decode()
+    client.post(url, {
+        "form": "settings", "lease_lengths": "60, 36", "statement_due_days": "14",
+        "meeting_business_days": "3", "offer_answer_days": "7", "appeal_body": "Klagenemnda",
+        "contact": "Boligtjenesten, tlf. 51 00 00 00"})
+    saved = AllocationSettings.objects.get(municipality=flow["municipality"])
+    assert saved.lease_lengths_months == [36, 60] and saved.statement_due_days == 14
+    client.post(url, {"form": "criterion", "text": "Bosatt i kommunen"})
+    criterion = AllocationCriterion.objects.get(text="Bosatt i kommunen")
+    client.post(url, {"form": "retire", "criterion": criterion.pk})
+    criterion.refresh_from_db()
+    assert not criterion.active
+    client.post(url, {"form": "template", "title": "Strøm og adresseendring",
+                      "unit_kind": "followup", "due_business_days": "5"})
+    template = TaskTemplate.objects.get(title="Strøm og adresseendring")
+    assert not template.blocks_move_in
+    client.post(url, {"form": "remove_template", "template": template.pk})
+    assert not TaskTemplate.objects.filter(pk=template.pk).exists()
+
+
+@time_machine.travel(TODAY)
+def test_vacant_dwelling_suggests_granted_applicants_with_reasons(client, login, flow):
+    from tests.factories import ResidentFactory
+
+    def granted(resident, **needs):
+        application = services.application_register(
+            applicant=resident, officer_unit=flow["officer_unit"], by=flow["officer"],
+            housing_first=False, **needs)
+        services.application_decide(application=application, granted=True, kind="dwelling",
+                                    reasons="x", legal_basis="y", dwelling_kind="transitional",
+                                    lease_months=36, by=flow["officer"])
+        return application
+
+    fits = granted(ResidentFactory(municipality=flow["municipality"], family_name="Passer"),
+                   rooms_needed=2)
+    granted(ResidentFactory(municipality=flow["municipality"], family_name="Rullestol"),
+            needs_wheelchair_access=True)
+    login(client, flow["officer"])
+    body = client.get(reverse("housing:dwelling_detail",
+                              args=[flow["dwelling"].pk])).content.decode()
+    assert "Passer" in body
+    assert "Rullestol" not in body  # the dwelling is not wheelchair accessible
+    assert reverse("allocation:offer_make", args=[fits.pk]) in body
