@@ -74,6 +74,8 @@ INSTALLED_APPS = [
     "husly.housing",
     "husly.allocation",
     "husly.demo",
+    "husly.api",
+    "ninja",
 ]
 
 MIDDLEWARE = [

@@ -1,6 +1,7 @@
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from husly.api.api import api
 from husly.common import views as common_views
 
 urlpatterns = [
@@ -10,6 +11,7 @@ urlpatterns = [
     path("beboere/", include("husly.people.urls")),
     path("boliger/", include("husly.housing.urls")),
     path("tildeling/", include("husly.allocation.urls")),
+    path("api/v1/", api.urls),
 ]
 
 handler403 = "husly.common.views.permission_denied"

@@ -12,6 +12,8 @@ class StaffSessionMiddleware:
 
     EXEMPT_PREFIXES = (
         "/static/", "/i18n/", "/konto/logg-inn/", "/konto/logg-ut/", "/konto/tofaktor/",
+        # The API answers 401 itself (husly.api.auth) instead of redirecting.
+        "/api/",
     )
 
     def __init__(self, get_response):

@@ -63,7 +63,23 @@ EXPECTED = {
     **{f"allocation:{name}": ("application", {r: 405 for r in ROLES}) for name in (
         "assess", "statement_request", "preliminary_reply", "offer_viewing", "offer_answer",
         "allocate", "meeting_schedule", "withdraw")},
+    # The JSON API: the same rules; the endpoints check them themselves (husly.api.api).
+    "api:api-root": ("plain", {r: 404 for r in ROLES}),
+    "api:openapi-json": ("plain", {r: 200 for r in ROLES}),
+    "api:openapi-view": ("plain", {r: 200 for r in ROLES}),
+    "api:applications": ("plain", status_for({Role.HOUSING_OFFICER, Role.TEAM_LEADER})),
+    "api:application_create": ("plain", status_for({Role.HOUSING_OFFICER, Role.TEAM_LEADER})),
+    "api:application": ("application", status_for(READERS - {Role.PROPERTY_MANAGER})),
+    "api:tasks": ("plain", status_for(TASKS)),
+    "api:task_complete": ("task", {r: 405 for r in ROLES}),
+    **{f"api:{name}": ("application", {r: 405 for r in ROLES}) for name in (
+        "statement_request", "statement", "decision", "offer", "viewing", "answer", "allocate",
+        "meeting", "move_in")},
 }
+
+
+# API endpoints check the page kind themselves (husly.api.api._require).
+API_PAGE_KINDS = {"api:application": "application"}
 
 
 def _registered(officer, resident):
@@ -110,7 +126,7 @@ def all_url_names():
 def test_every_url_has_a_rule_and_a_page_kind():
     for name, callback in all_url_names():
         assert name in EXPECTED, f"{name} has no rule in the access matrix"
-        if name != "set_language":  # Django's own view: public by nature
+        if name != "set_language" and not name.startswith("api:"):
             kind = getattr(callback, "husly_page", None)
             assert kind in PAGE_ROLES, f"{name} is not marked with @page(...)"
 
@@ -161,7 +177,7 @@ def test_access_matrix(client, login, world, role):
     callbacks = dict(all_url_names())
     failures = []
     for name, (kind, expected) in EXPECTED.items():
-        page_kind = getattr(callbacks[name], "husly_page", "public")
+        page_kind = API_PAGE_KINDS.get(name) or getattr(callbacks[name], "husly_page", "public")
         opens_page = PAGE_ROLES[page_kind] is None or role in PAGE_ROLES[page_kind]
         for variant, args in world["args"][kind].items():
             url = reverse(name, args=args)
@@ -179,7 +195,7 @@ def test_access_matrix(client, login, world, role):
 
 def test_anonymous_users_are_sent_to_login(client, world):
     for name, (kind, _expected) in EXPECTED.items():
-        if name.startswith("accounts:") or name in ("set_language", "home"):
+        if name.startswith(("accounts:", "api:")) or name in ("set_language", "home"):
             continue
         url = reverse(name, args=world["args"][kind]["own"])
         post_only = set(_expected.values()) == {405}
@@ -193,3 +209,11 @@ def test_users_without_two_factor_are_held_at_the_two_factor_step(client, world)
     response = client.get(reverse("people:resident_list"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:otp_setup"))
+
+
+def test_the_api_refuses_anonymous_callers(client, world):
+    response = client.get(reverse("api:applications"))
+    assert response.status_code == 401
+    response = client.post(reverse("api:decision", args=world["args"]["application"]["own"]),
+                           data={}, content_type="application/json")
+    assert response.status_code == 401

@@ -34,18 +34,18 @@ def _language(flow, language):
 ELEMENTS = {
     "nb": ["Vedtak: Du får tildelt kommunal bolig", "Begrunnelse", "Rettsgrunnlag",
            "Du har rett til å klage", "tre uker", "Klagen blir behandlet av Kommunens "
-           "klagenemnd", "forvaltningsloven § 29", "Tildelingsreglene § 3", "36",
+           "klagenemnd", "forvaltningsloven § 29", "Tildelingsreglene § 3", "3 år",
            "Søkeren står uten bolig"],
     "nn": ["Vedtak: Du får tildelt kommunal bustad", "Grunngiving", "Rettsgrunnlag",
            "Du har rett til å klage", "tre veker", "Klaga blir handsama av Kommunens "
-           "klagenemnd", "forvaltningslova § 29", "Tildelingsreglene § 3",
+           "klagenemnd", "forvaltningslova § 29", "Tildelingsreglene § 3", "3 år",
            "Søkeren står uten bolig"],
 }
 REFUSAL = {
     "nb": ["Vedtak: Søknaden din om kommunal bolig er avslått", "Annen hjelp du kan få",
-           "Bostøtte", "depositumsgaranti", "Du har rett til å klage"],
+           "Bostøtte", "Depositumsgaranti", "Du har rett til å klage"],
     "nn": ["Vedtak: Søknaden din om kommunal bustad er avslått", "Anna hjelp du kan få",
-           "Bustøtte", "depositumsgaranti", "Du har rett til å klage"],
+           "Bustøtte", "Depositumsgaranti", "Du har rett til å klage"],
 }
 
 
