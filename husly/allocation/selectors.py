@@ -169,3 +169,18 @@ def applicants_for_dwelling(*, staff: StaffContext, dwelling, limit: int = 10):
     # By fit only; the registration date just keeps the order stable between equal fits.
     ranked.sort(key=lambda r: (-r[0], r[1], r[2].pk))
     return [(application, fit) for _s, _d, application, fit in ranked[:limit]]
+
+
+def open_application_for(*, resident):
+    """The resident's open application with its joint-meeting deadline state, if any."""
+    application = (Application.objects.filter(applicant=resident, state__in=S.open())
+                   .select_related("allocation__meeting").first())
+    if application is None:
+        return None
+    allocation = getattr(application, "allocation", None)
+    application.meeting_state = None
+    if allocation is not None:
+        application.meeting_state = deadline_state(
+            allocation.meeting_deadline, done=allocation.meeting.held_on is not None,
+            today=timezone.localdate())
+    return application

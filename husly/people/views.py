@@ -62,9 +62,14 @@ def resident_detail(request, pk: int):
             ),
         })
     current = next((t for t in tenancies if t.end_date is None), None)
+    application = None
+    if access.reads(Category.HOUSING):
+        from husly.allocation.selectors import open_application_for
+
+        application = open_application_for(resident=resident)
     return render(request, "people/resident_detail.html", {
         "resident": resident, "access": access, "tenancies": tenancies, "sections": sections,
-        "current_tenancy": current,
+        "current_tenancy": current, "application": application,
         "shows_address": resident_shows_address(staff, resident),
     })
 

@@ -214,3 +214,29 @@ def test_vacant_dwelling_suggests_granted_applicants_with_reasons(client, login,
     assert "Passer" in body
     assert "Rullestol" not in body  # the dwelling is not wheelchair accessible
     assert reverse("allocation:offer_make", args=[fits.pk]) in body
+
+
+@time_machine.travel(TODAY)
+def test_resident_page_shows_the_open_application_and_the_meeting_deadline(client, login,
+                                                                          flow):
+    application = services.application_register(
+        applicant=flow["applicant"], officer_unit=flow["officer_unit"], by=flow["officer"],
+        housing_first=False)
+    services.statement_request(application=application, by=flow["officer"])
+    services.statement_give(application=application, text="Ok", by=flow["worker"])
+    services.application_decide(application=application, granted=True, kind="dwelling",
+                                reasons="x", legal_basis="y", dwelling_kind="transitional",
+                                lease_months=36, by=flow["officer"])
+    services.offer_make(application=application, dwelling=flow["dwelling"], by=flow["officer"])
+    services.offer_answer(application=application, accepted=True, by=flow["officer"])
+    services.allocation_register(application=application, by=flow["officer"])
+    login(client, flow["officer"])
+    body = client.get(reverse("people:resident_detail",
+                              args=[flow["applicant"].pk])).content.decode()
+    assert reverse("allocation:application_detail", args=[application.pk]) in body
+    assert "7. april 2026" in body and "I rute" in body
+    with time_machine.travel(datetime.date(2026, 4, 8)):
+        login(client, flow["officer"])  # the session from nine days ago has expired
+        body = client.get(reverse("people:resident_detail",
+                                  args=[flow["applicant"].pk])).content.decode()
+    assert "Forsinket" in body
