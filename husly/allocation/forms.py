@@ -3,7 +3,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from husly.accounts.models import User
-from husly.allocation.models import CriterionAssessment, DecisionKind, DeclineReason
+from husly.allocation.models import (
+    TASK_UNIT_CHOICES,
+    CriterionAssessment,
+    DecisionKind,
+    DeclineReason,
+)
 from husly.common.forms import DesignsystemetForm
 from husly.housing.models import DwellingKind
 from husly.people.forms import DateInput
@@ -192,9 +197,7 @@ class CriterionForm(DesignsystemetForm):
 
 class TaskTemplateForm(DesignsystemetForm):
     title = forms.CharField(label=_("New task"), max_length=200)
-    unit_kind = forms.ChoiceField(label=_("Responsible unit"), choices=[
-        ("housing", _("Housing service")), ("followup", _("Follow-up unit")),
-        ("nav", _("NAV")), ("caretaker", _("Caretaker service"))])
+    unit_kind = forms.ChoiceField(label=_("Responsible unit"), choices=TASK_UNIT_CHOICES)
     due_business_days = forms.IntegerField(label=_("Due (business days after the meeting)"),
                                            min_value=0, max_value=30, initial=2)
     blocks_move_in = forms.BooleanField(label=_("Must be done before move-in"),

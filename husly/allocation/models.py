@@ -251,15 +251,18 @@ class JointMeeting(models.Model):
     note = models.TextField(_("note"), blank=True)
 
 
+TASK_UNIT_CHOICES = [
+    ("housing", _("Housing service")), ("followup", _("Follow-up unit")), ("nav", _("NAV")),
+    ("caretaker", _("Caretaker service")),
+]
+
+
 class TaskTemplate(MunicipalityScopedModel):
     """A task the joint meeting hands out; each municipality edits its own list."""
 
     title = models.CharField(_("task"), max_length=200)
     unit_kind = models.CharField(_("responsible unit"), max_length=20,
-                                 choices=[("housing", _("Housing service")),
-                                          ("followup", _("Follow-up unit")),
-                                          ("nav", _("NAV")),
-                                          ("caretaker", _("Caretaker service"))])
+                                 choices=TASK_UNIT_CHOICES)
     due_business_days = models.PositiveSmallIntegerField(
         _("due (business days after the meeting)"), default=2)
     blocks_move_in = models.BooleanField(_("must be done before move-in"), default=True)

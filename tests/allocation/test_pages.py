@@ -12,6 +12,32 @@ from husly.housing.models import DwellingStatus
 TODAY = datetime.date(2026, 3, 30)
 
 
+def granted(flow, **needs):
+    """An application for the flow's applicant, granted (statement first, as required)."""
+    application = services.application_register(
+        applicant=needs.pop("applicant", flow["applicant"]), officer_unit=flow["officer_unit"],
+        by=flow["officer"], **needs)
+    if services.statement_required(application):
+        services.statement_request(application=application, by=flow["officer"])
+        services.statement_give(application=application, text="Ok", by=flow["worker"])
+    services.application_decide(application=application, granted=True, kind="dwelling",
+                                reasons="x", legal_basis="y", dwelling_kind="transitional",
+                                lease_months=36, by=flow["officer"])
+    return application
+
+
+def allocated(flow, *, meeting=True):
+    """The flow's applicant allocated the flow's dwelling, the joint meeting held."""
+    application = granted(flow)
+    services.offer_make(application=application, dwelling=flow["dwelling"], by=flow["officer"])
+    services.offer_answer(application=application, accepted=True, by=flow["officer"])
+    allocation = services.allocation_register(application=application, by=flow["officer"])
+    if meeting:
+        services.joint_meeting_hold(meeting=allocation.meeting, held_on=TODAY, attendees=[],
+                                    note="", assignees={}, by=flow["officer"])
+    return application, allocation
+
+
 @time_machine.travel(TODAY)
 def test_officer_registers_an_application_through_the_form(client, login, flow):
     login(client, flow["officer"])
@@ -84,14 +110,7 @@ def test_decision_form_refuses_a_decision_without_reasons(client, login, flow):
 
 @time_machine.travel(TODAY)
 def test_offer_page_suggests_fitting_dwellings_with_reasons(client, login, flow):
-    application = services.application_register(
-        applicant=flow["applicant"], officer_unit=flow["officer_unit"], by=flow["officer"],
-        rooms_needed=3)
-    services.statement_request(application=application, by=flow["officer"])
-    services.statement_give(application=application, text="Ok", by=flow["worker"])
-    services.application_decide(application=application, granted=True, kind="dwelling",
-                                reasons="x", legal_basis="y", dwelling_kind="transitional",
-                                lease_months=36, by=flow["officer"])
+    application = granted(flow, rooms_needed=3)
     login(client, flow["officer"])
     body = client.get(reverse("allocation:offer_make", args=[application.pk])).content.decode()
     # The only vacant dwelling has two rooms: too few for this applicant, so not suggested.
@@ -100,18 +119,7 @@ def test_offer_page_suggests_fitting_dwellings_with_reasons(client, login, flow)
 
 @time_machine.travel(TODAY)
 def test_caretaker_sees_and_completes_the_preparation_work_order(client, login, flow):
-    application = services.application_register(
-        applicant=flow["applicant"], officer_unit=flow["officer_unit"], by=flow["officer"])
-    services.statement_request(application=application, by=flow["officer"])
-    services.statement_give(application=application, text="Ok", by=flow["worker"])
-    services.application_decide(application=application, granted=True, kind="dwelling",
-                                reasons="x", legal_basis="y", dwelling_kind="transitional",
-                                lease_months=36, by=flow["officer"])
-    services.offer_make(application=application, dwelling=flow["dwelling"], by=flow["officer"])
-    services.offer_answer(application=application, accepted=True, by=flow["officer"])
-    allocation = services.allocation_register(application=application, by=flow["officer"])
-    services.joint_meeting_hold(meeting=allocation.meeting, held_on=TODAY, attendees=[],
-                                note="", assignees={}, by=flow["officer"])
+    application, allocation = allocated(flow)
     order = allocation.tasks.get(work_order__isnull=False).work_order
     login(client, flow["caretaker"])
     body = client.get(reverse("housing:work_order_list")).content.decode()
@@ -133,18 +141,7 @@ def test_caretaker_sees_and_completes_the_preparation_work_order(client, login, 
 
 @time_machine.travel(TODAY)
 def test_my_tasks_lists_the_units_tasks_by_due_date(client, login, flow):
-    application = services.application_register(
-        applicant=flow["applicant"], officer_unit=flow["officer_unit"], by=flow["officer"])
-    services.statement_request(application=application, by=flow["officer"])
-    services.statement_give(application=application, text="Ok", by=flow["worker"])
-    services.application_decide(application=application, granted=True, kind="dwelling",
-                                reasons="x", legal_basis="y", dwelling_kind="transitional",
-                                lease_months=36, by=flow["officer"])
-    services.offer_make(application=application, dwelling=flow["dwelling"], by=flow["officer"])
-    services.offer_answer(application=application, accepted=True, by=flow["officer"])
-    allocation = services.allocation_register(application=application, by=flow["officer"])
-    services.joint_meeting_hold(meeting=allocation.meeting, held_on=TODAY, attendees=[],
-                                note="", assignees={}, by=flow["officer"])
+    application, allocation = allocated(flow)
     login(client, flow["nav"])
     body = client.get(reverse("allocation:my_tasks")).content.decode()
     assert "Første husleie og depositumsgaranti" in body
@@ -195,19 +192,10 @@ def test_administrator_configures_the_allocation_rules(client, login, flow, make
 def test_vacant_dwelling_suggests_granted_applicants_with_reasons(client, login, flow):
     from tests.factories import ResidentFactory
 
-    def granted(resident, **needs):
-        application = services.application_register(
-            applicant=resident, officer_unit=flow["officer_unit"], by=flow["officer"],
-            housing_first=False, **needs)
-        services.application_decide(application=application, granted=True, kind="dwelling",
-                                    reasons="x", legal_basis="y", dwelling_kind="transitional",
-                                    lease_months=36, by=flow["officer"])
-        return application
-
-    fits = granted(ResidentFactory(municipality=flow["municipality"], family_name="Passer"),
-                   rooms_needed=2)
-    granted(ResidentFactory(municipality=flow["municipality"], family_name="Rullestol"),
-            needs_wheelchair_access=True)
+    fits = granted(flow, rooms_needed=2, applicant=ResidentFactory(
+        municipality=flow["municipality"], family_name="Passer"))
+    granted(flow, needs_wheelchair_access=True, applicant=ResidentFactory(
+        municipality=flow["municipality"], family_name="Rullestol"))
     login(client, flow["officer"])
     body = client.get(reverse("housing:dwelling_detail",
                               args=[flow["dwelling"].pk])).content.decode()
@@ -219,17 +207,7 @@ def test_vacant_dwelling_suggests_granted_applicants_with_reasons(client, login,
 @time_machine.travel(TODAY)
 def test_resident_page_shows_the_open_application_and_the_meeting_deadline(client, login,
                                                                           flow):
-    application = services.application_register(
-        applicant=flow["applicant"], officer_unit=flow["officer_unit"], by=flow["officer"],
-        housing_first=False)
-    services.statement_request(application=application, by=flow["officer"])
-    services.statement_give(application=application, text="Ok", by=flow["worker"])
-    services.application_decide(application=application, granted=True, kind="dwelling",
-                                reasons="x", legal_basis="y", dwelling_kind="transitional",
-                                lease_months=36, by=flow["officer"])
-    services.offer_make(application=application, dwelling=flow["dwelling"], by=flow["officer"])
-    services.offer_answer(application=application, accepted=True, by=flow["officer"])
-    services.allocation_register(application=application, by=flow["officer"])
+    application, _allocation = allocated(flow, meeting=False)
     login(client, flow["officer"])
     body = client.get(reverse("people:resident_detail",
                               args=[flow["applicant"].pk])).content.decode()
