@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "husly.people",
     "husly.housing",
     "husly.allocation",
+    "husly.followup",
     "husly.demo",
     "husly.api",
     "ninja",

@@ -1,0 +1,72 @@
+"""Reads for follow-up, filtered by what the staff member may see."""
+
+import datetime
+
+from django.db.models import Q
+from django.utils import timezone
+
+from husly.access.policy import StaffContext, residents_visible
+from husly.followup.models import CoordinationMeeting, FollowUpAgreement, Visit, VisitStatus
+from husly.followup.services import week_start
+from husly.housing.models import Tenancy
+
+
+def agreement_for(*, resident):
+    return (FollowUpAgreement.objects.filter(resident=resident, end_date__isnull=True)
+            .select_related("team", "primary_contact", "tenancy__dwelling").first())
+
+
+def missed_weeks(agreement: FollowUpAgreement, today=None) -> int:
+    """How many weeks in a row, up to last week, passed without a done visit."""
+    today = today or timezone.localdate()
+    last_week = week_start(today) - datetime.timedelta(weeks=1)
+    done_weeks = set(agreement.visits.filter(status=VisitStatus.DONE, week_start__lte=last_week)
+                     .values_list("week_start", flat=True))
+    count, week = 0, last_week
+    while week >= week_start(agreement.start_date) and week not in done_weeks and count < 52:
+        count += 1
+        week -= datetime.timedelta(weeks=1)
+    return count
+
+
+def visits_for(*, staff: StaffContext, start: datetime.date, end: datetime.date):
+    """The staff member's visits between two dates, planned ones and those already recorded."""
+    return (Visit.objects.filter(municipality=staff.municipality, assigned_to=staff.user,
+                                 planned_on__range=(start, end))
+            .select_related("agreement__resident", "agreement__tenancy__dwelling")
+            .order_by("planned_on", "id"))
+
+
+def alerts_for(*, staff: StaffContext, today=None):
+    """Agreements with two or more weeks in a row without a done visit, for the primary
+    contact and the team's leader."""
+    today = today or timezone.localdate()
+    led = staff.user.team_memberships.filter(is_leader=True).values("team_id")
+    agreements = (FollowUpAgreement.objects.filter(municipality=staff.municipality,
+                                                   end_date__isnull=True)
+                  .filter(Q(primary_contact=staff.user) | Q(team_id__in=led))
+                  .select_related("resident"))
+    alerts = []
+    for agreement in agreements:
+        weeks = missed_weeks(agreement, today)
+        if weeks >= 2:
+            alerts.append((agreement, weeks))
+    return alerts
+
+
+def coordination_meetings_open(*, staff: StaffContext):
+    return (CoordinationMeeting.objects.filter(
+        municipality=staff.municipality, held_on__isnull=True,
+        agreement__resident__in=residents_visible(staff).values("pk"))
+        .select_related("agreement__resident").order_by("due_on"))
+
+
+def residents_without_agreement(*, staff: StaffContext):
+    """Residents in municipal dwellings who get follow-up services (a team follows them) but
+    have no running agreement (P5)."""
+    today = timezone.localdate()
+    housed = Tenancy.objects.current(on=today).values("residents")
+    with_agreement = FollowUpAgreement.objects.filter(end_date__isnull=True).values("resident")
+    return (residents_visible(staff).filter(team__isnull=False, pk__in=housed)
+            .exclude(pk__in=with_agreement).select_related("team", "primary_contact")
+            .order_by("family_name", "given_name"))
