@@ -11,6 +11,7 @@ urlpatterns = [
     path("beboere/", include("husly.people.urls")),
     path("boliger/", include("husly.housing.urls")),
     path("tildeling/", include("husly.allocation.urls")),
+    path("oppfolging/", include("husly.followup.urls")),
     path("api/v1/", api.urls),
 ]
 

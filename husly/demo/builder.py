@@ -123,6 +123,7 @@ def demo_build(*, residents: int = 400, seed: int = 2026) -> Municipality:
         municipality=municipality, count=residents, rng=rng, fake=fake, today=today,
         dwellings=dwellings, teams=teams, workers=workers, staff=staff, units=units,
     )
+    _agreements(municipality=municipality, rng=rng, today=today, staff=staff)
     _allocation_setup(municipality)
     _applications(municipality=municipality, rng=rng, today=today, staff=staff, units=units,
                   team=hf_team)
@@ -398,3 +399,41 @@ def _applications(*, municipality, rng, today, staff, units, team):
                 allocation.move_in_task_complete(task=task, by=officer)
         allocation.allocation_move_in(allocation=registered_allocation, moved_in_on=today,
                                       monthly_rent=Decimal("7400"), by=officer)
+
+
+def _agreements(*, municipality, rng, today, staff):
+    """Follow-up agreements for housed residents followed by a team, with ten weeks of
+    visits: most done, some missed (so the alerts show), one health-care opt-out."""
+    from husly.followup import services as followup
+    from husly.followup.models import VisitStatus
+    from husly.housing.models import Tenancy
+    from husly.people.models import Resident
+
+    housed = Tenancy.objects.current(on=today).values("residents")
+    residents = list(Resident.objects.filter(municipality=municipality, pk__in=housed,
+                                             team__isnull=False, primary_contact__isnull=False)
+                     .select_related("team", "primary_contact").order_by("id"))
+    for i, resident in enumerate(residents[:80]):
+        if i % 9 == 4:
+            continue  # some have none yet: the report "without agreement" lists them
+        tenancy_start = (Tenancy.objects.current(on=today).filter(residents=resident)
+                         .values_list("start_date", flat=True).first())
+        start = max(tenancy_start, today - datetime.timedelta(weeks=10))
+        agreement = followup.agreement_create(
+            resident=resident, team=resident.team, primary_contact=resident.primary_contact,
+            start_date=start, visit_weekday=rng.randint(0, 4), signed_on=start,
+            health_care_accepted=rng.random() < 0.85, by=resident.primary_contact)
+        missing = 2 if i % 13 == 0 else 0
+        past = list(agreement.visits.filter(planned_on__lt=today).order_by("planned_on"))
+        for visit in past[:len(past) - missing] if missing else past:
+            status = rng.choices([VisitStatus.DONE, VisitStatus.NOT_HOME,
+                                  VisitStatus.CANCELLED], [0.85, 0.1, 0.05])[0]
+            followup.visit_record(
+                visit=visit, status=status, by=resident.primary_contact,
+                damage=rng.random() < 0.05, hygiene_concern=rng.random() < 0.08,
+                neighbour_complaint=rng.random() < 0.04,
+                note_text="Ukentlig besøk. Beboeren hadde det greit." if status == "done"
+                else "")
+        if i == 7 and agreement.health_care_accepted:
+            followup.health_care_decline(agreement=agreement, on=today,
+                                         by=resident.primary_contact)

@@ -62,6 +62,11 @@ def resident_detail(request, pk: int):
             ),
         })
     current = next((t for t in tenancies if t.end_date is None), None)
+    agreement = None
+    if access.reads(Category.FOLLOWUP):
+        from husly.followup.selectors import agreement_for
+
+        agreement = agreement_for(resident=resident)
     application = None
     if access.reads(Category.HOUSING):
         from husly.allocation.selectors import open_application_for
@@ -69,7 +74,8 @@ def resident_detail(request, pk: int):
         application = open_application_for(resident=resident)
     return render(request, "people/resident_detail.html", {
         "resident": resident, "access": access, "tenancies": tenancies, "sections": sections,
-        "current_tenancy": current, "application": application,
+        "current_tenancy": current, "application": application, "agreement": agreement,
+        "may_followup": staff.may_open("followup"),
         "shows_address": resident_shows_address(staff, resident),
     })
 

@@ -7,8 +7,15 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from husly.access.policy import PAGE_ROLES
 from husly.accounts.models import Role
 from husly.allocation import services as allocation
+from husly.followup import services as followup
 from husly.housing.services import work_order_create
-from tests.factories import DwellingFactory, ResidentFactory, TenancyFactory, staff_make
+from tests.factories import (
+    DwellingFactory,
+    ResidentFactory,
+    TeamFactory,
+    TenancyFactory,
+    staff_make,
+)
 
 ROLES = list(Role.values)
 READERS = {Role.HOUSING_OFFICER, Role.FOLLOWUP_WORKER, Role.NAV_COUNSELLOR, Role.TEAM_LEADER,
@@ -18,6 +25,7 @@ REGISTER_RESIDENT = {Role.HOUSING_OFFICER, Role.FOLLOWUP_WORKER, Role.NAV_COUNSE
 ALL_BUT_ANALYST = set(ROLES) - {Role.ANALYST}
 WORK_ORDERS = {Role.CARETAKER, Role.PROPERTY_MANAGER, Role.HOUSING_OFFICER}
 TASKS = set(ROLES) - {Role.ANALYST, Role.ADMINISTRATOR}
+FOLLOWUP = {Role.FOLLOWUP_WORKER, Role.TEAM_LEADER}
 
 
 def status_for(allowed: set, yes=200, no=403):
@@ -63,6 +71,16 @@ EXPECTED = {
     **{f"allocation:{name}": ("application", {r: 405 for r in ROLES}) for name in (
         "assess", "statement_request", "preliminary_reply", "offer_viewing", "offer_answer",
         "allocate", "meeting_schedule", "withdraw")},
+    "followup:my_week": ("plain", status_for(FOLLOWUP)),
+    "followup:without_agreement": ("plain", status_for(FOLLOWUP)),
+    "followup:agreement_create": ("related_resident", status_for(FOLLOWUP)),
+    "followup:agreement_detail": ("agreement", status_for(FOLLOWUP)),
+    "followup:agreement_pdf": ("agreement", status_for(FOLLOWUP)),
+    "followup:visit_record": ("visit", status_for(FOLLOWUP)),
+    "followup:coordination_meeting": ("coordination", status_for(FOLLOWUP)),
+    **{f"followup:{name}": ("agreement", {r: 405 for r in ROLES}) for name in (
+        "agreement_sign", "health_care_decline", "health_care_accept", "agreement_end")},
+    "followup:visit_reassign": ("visit", {r: 405 for r in ROLES}),
     # The JSON API: the same rules; the endpoints check them themselves (husly.api.api).
     "api:api-root": ("plain", {r: 404 for r in ROLES}),
     "api:openapi-json": ("plain", {r: 200 for r in ROLES}),
@@ -155,6 +173,18 @@ def world(municipality, other_municipality, team, make_staff):
     foreign_order = work_order_create(
         dwelling=foreign_dwelling, kind="repair", description="Lekk kran",
         due_on=foreign_tenancy.start_date, by=None)
+    agreement = followup.agreement_create(
+        resident=related, team=team, primary_contact=users[Role.FOLLOWUP_WORKER],
+        start_date=tenancy.start_date, by=None)
+    meeting = followup.health_care_decline(agreement=agreement, on=tenancy.start_date, by=None)
+    foreign_team = TeamFactory(municipality=other_municipality)
+    foreign_worker = staff_make(municipality=other_municipality, role=Role.FOLLOWUP_WORKER,
+                                team=foreign_team)
+    foreign_agreement = followup.agreement_create(
+        resident=foreign, team=foreign_team, primary_contact=foreign_worker,
+        start_date=foreign_tenancy.start_date, by=None)
+    foreign_meeting = followup.health_care_decline(agreement=foreign_agreement,
+                                                   on=foreign_tenancy.start_date, by=None)
     return {
         "users": users,
         "args": {
@@ -167,6 +197,10 @@ def world(municipality, other_municipality, team, make_staff):
                             "foreign": [foreign_application.pk]},
             "task": {"own": [task.pk]},
             "work_order": {"own": [task.work_order_id], "foreign": [foreign_order.pk]},
+            "agreement": {"own": [agreement.pk], "foreign": [foreign_agreement.pk]},
+            "visit": {"own": [agreement.visits.first().pk],
+                      "foreign": [foreign_agreement.visits.first().pk]},
+            "coordination": {"own": [meeting.pk], "foreign": [foreign_meeting.pk]},
         },
     }
 

@@ -1,0 +1,81 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from husly.accounts.models import Team, User
+from husly.common.forms import DesignsystemetForm
+from husly.followup.models import NOTE_CATEGORIES, VisitStatus, Weekday
+from husly.people.forms import DateInput
+
+
+class AgreementForm(DesignsystemetForm):
+    team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.none())
+    primary_contact = forms.ModelChoiceField(label=_("Primary contact"),
+                                             queryset=User.objects.none())
+    start_date = forms.DateField(label=_("Start"), widget=DateInput(),
+                                 initial=timezone.localdate)
+    visit_weekday = forms.TypedChoiceField(label=_("Day of the weekly visit"), coerce=int,
+                                           choices=Weekday.choices, initial=Weekday.TUESDAY)
+    health_care_accepted = forms.BooleanField(
+        label=_("The resident accepts health care"), required=False, initial=True,
+        help_text=_("The weekly visit is part of the agreement whatever the answer; health "
+                    "care can be declined and accepted again later."))
+
+    def __init__(self, *args, municipality, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = Team.objects.filter(municipality=municipality)
+        self.fields["primary_contact"].queryset = (
+            User.objects.filter(team_memberships__team__municipality=municipality)
+            .distinct().order_by("first_name", "last_name"))
+
+
+class DateForm(DesignsystemetForm):
+    on = forms.DateField(label=_("Date"), widget=DateInput(), initial=timezone.localdate)
+
+
+class VisitForm(DesignsystemetForm):
+    status = forms.ChoiceField(
+        label=_("How did the visit go?"), widget=forms.RadioSelect,
+        choices=[c for c in VisitStatus.choices if c[0] != VisitStatus.PLANNED])
+    visitors = forms.ModelMultipleChoiceField(label=_("Who went"), queryset=User.objects.none(),
+                                              widget=forms.CheckboxSelectMultiple,
+                                              required=False)
+    damage = forms.BooleanField(label=_("Damage to the dwelling"), required=False)
+    dangerous_objects_removed = forms.BooleanField(label=_("Dangerous objects found and "
+                                                           "removed"), required=False)
+    hygiene_concern = forms.BooleanField(label=_("Hygiene concern"), required=False)
+    fire_safety_concern = forms.BooleanField(label=_("Fire safety concern"), required=False)
+    neighbour_complaint = forms.BooleanField(label=_("Neighbour complaint"), required=False)
+    actions = forms.CharField(label=_("Actions taken"), required=False,
+                              widget=forms.Textarea(attrs={"rows": 3}))
+    note_text = forms.CharField(label=_("Note"), required=False,
+                                widget=forms.Textarea(attrs={"rows": 4}))
+    note_category = forms.ChoiceField(label=_("The note is"), choices=NOTE_CATEGORIES,
+                                      initial="followup")
+
+    def __init__(self, *args, team, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["visitors"].queryset = (User.objects.filter(team_memberships__team=team)
+                                            .order_by("first_name", "last_name"))
+
+
+class CoordinationForm(DesignsystemetForm):
+    held_on = forms.DateField(label=_("Held on"), widget=DateInput(),
+                              initial=timezone.localdate)
+    needed_now = forms.CharField(label=_("What is needed now?"),
+                                 widget=forms.Textarea(attrs={"rows": 3}))
+    next_steps = forms.CharField(label=_("What next?"), widget=forms.Textarea(attrs={"rows": 3}))
+    task_title = forms.CharField(label=_("Task"), max_length=200, required=False)
+    task_unit = forms.ModelChoiceField(label=_("Responsible unit"), queryset=None,
+                                       required=False)
+    task_due = forms.DateField(label=_("Due"), widget=DateInput(), required=False)
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["task_unit"].queryset = units
+
+    def clean(self):
+        data = super().clean()
+        if data.get("task_title") and not (data.get("task_unit") and data.get("task_due")):
+            raise forms.ValidationError(_("A task needs a responsible unit and a due date."))
+        return data

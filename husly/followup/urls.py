@@ -1,0 +1,21 @@
+from django.urls import path
+
+from husly.followup import views
+
+app_name = "followup"
+urlpatterns = [
+    path("min-uke/", views.my_week, name="my_week"),
+    path("uten-avtale/", views.without_agreement, name="without_agreement"),
+    path("beboere/<int:resident_pk>/avtale/ny/", views.agreement_create, name="agreement_create"),
+    path("avtaler/<int:pk>/", views.agreement_detail, name="agreement_detail"),
+    path("avtaler/<int:pk>/signert/", views.agreement_sign, name="agreement_sign"),
+    path("avtaler/<int:pk>/helse-avslatt/", views.health_care_decline,
+         name="health_care_decline"),
+    path("avtaler/<int:pk>/helse-akseptert/", views.health_care_accept,
+         name="health_care_accept"),
+    path("avtaler/<int:pk>/avslutt/", views.agreement_end, name="agreement_end"),
+    path("avtaler/<int:pk>/avtale.pdf", views.agreement_pdf, name="agreement_pdf"),
+    path("besok/<int:pk>/", views.visit_record, name="visit_record"),
+    path("besok/<int:pk>/flytt/", views.visit_reassign, name="visit_reassign"),
+    path("koordinering/<int:pk>/", views.coordination_meeting, name="coordination_meeting"),
+]

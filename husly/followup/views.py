@@ -1,0 +1,242 @@
+"""Thin views over the follow-up services; access is decided in husly.access."""
+
+import datetime
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from husly.access.decorators import page
+from husly.access.policy import resident_access
+from husly.access.services import access_log_record
+from husly.accounts.models import Unit, User
+from husly.common.models import Category
+from husly.followup import forms, selectors, services
+from husly.followup.models import CoordinationMeeting, FollowUpAgreement, Visit
+from husly.people import selectors as people_selectors
+
+
+def _with_followup_access(request, resident, view):
+    """The follow-up category of this resident, or a 403 that says why."""
+    access = resident_access(request.staff, resident)
+    if not access.allowed or not access.reads(Category.FOLLOWUP):
+        raise PermissionDenied
+    access_log_record(staff=request.staff, resident=resident, access=access, view=view)
+    return access
+
+
+def _agreement(request, pk):
+    try:
+        agreement = (FollowUpAgreement.objects.select_related(
+            "resident", "team", "primary_contact", "tenancy__dwelling")
+            .get(pk=pk, municipality=request.staff.municipality))
+    except FollowUpAgreement.DoesNotExist:
+        raise Http404 from None
+    return agreement
+
+
+@page("followup")
+def agreement_create(request, resident_pk: int):
+    staff = request.staff
+    resident = people_selectors.resident_get(staff=staff, pk=resident_pk)
+    _with_followup_access(request, resident, "agreement_create")
+    form = forms.AgreementForm(request.POST or None, municipality=staff.municipality,
+                               initial={"team": resident.team_id,
+                                        "primary_contact": resident.primary_contact_id})
+    if request.method == "POST" and form.is_valid():
+        try:
+            agreement = services.agreement_create(resident=resident, by=staff.user,
+                                                  **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_service_error(exc)
+        else:
+            messages.success(request, _("The agreement is registered and the weekly visits "
+                                        "are planned."))
+            return redirect("followup:agreement_detail", pk=agreement.pk)
+    return render(request, "followup/agreement_form.html", {"form": form, "resident": resident})
+
+
+@page("followup")
+def agreement_detail(request, pk: int):
+    agreement = _agreement(request, pk)
+    _with_followup_access(request, agreement.resident, "agreement_detail")
+    today = timezone.localdate()
+    visits = list(agreement.visits.select_related("assigned_to")
+                  .filter(planned_on__gte=today - datetime.timedelta(weeks=6))
+                  .order_by("planned_on")[:14])
+    return render(request, "followup/agreement_detail.html", {
+        "agreement": agreement, "visits": visits, "today": today,
+        "missed_weeks": selectors.missed_weeks(agreement, today),
+        "meetings": agreement.coordination_meetings.all(),
+        "team_members": User.objects.filter(team_memberships__team=agreement.team)
+        .order_by("first_name"),
+        "date_form": forms.DateForm(),
+    })
+
+
+def _date_action(request, pk, action, success):
+    agreement = _agreement(request, pk)
+    _with_followup_access(request, agreement.resident, "agreement_action")
+    form = forms.DateForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give a valid date."))
+    else:
+        try:
+            action(agreement, form.cleaned_data["on"])
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, success)
+    return redirect("followup:agreement_detail", pk=pk)
+
+
+@require_POST
+@page("followup")
+def agreement_sign(request, pk: int):
+    return _date_action(request, pk, lambda a, on: services.agreement_sign(
+        agreement=a, signed_on=on, by=request.staff.user), _("The signing is recorded."))
+
+
+@require_POST
+@page("followup")
+def health_care_decline(request, pk: int):
+    return _date_action(request, pk, lambda a, on: services.health_care_decline(
+        agreement=a, on=on, by=request.staff.user),
+        _("Health care is recorded as declined. The weekly visits go on, and a coordination "
+          "meeting with the housing service and NAV is opened."))
+
+
+@require_POST
+@page("followup")
+def health_care_accept(request, pk: int):
+    return _date_action(request, pk, lambda a, on: services.health_care_accept(
+        agreement=a, on=on, by=request.staff.user), _("Health care is recorded as accepted."))
+
+
+@require_POST
+@page("followup")
+def agreement_end(request, pk: int):
+    return _date_action(request, pk, lambda a, on: services.agreement_end(
+        agreement=a, end_date=on, by=request.staff.user), _("The agreement is ended."))
+
+
+@page("followup")
+def agreement_pdf(request, pk: int):
+    agreement = _agreement(request, pk)
+    _with_followup_access(request, agreement.resident, "agreement_pdf")
+    from weasyprint import HTML
+
+    municipality = agreement.municipality
+    with translation.override(municipality.written_language):
+        html = render_to_string("followup/letters/agreement.html", {
+            "agreement": agreement, "municipality": municipality,
+            "today": timezone.localdate(), "language": municipality.written_language})
+    response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="oppfolgingsavtale-{agreement.pk}.pdf"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _visit(request, pk):
+    try:
+        return (Visit.objects.select_related("agreement__resident", "agreement__team",
+                                             "agreement__tenancy__dwelling", "assigned_to")
+                .get(pk=pk, municipality=request.staff.municipality))
+    except Visit.DoesNotExist:
+        raise Http404 from None
+
+
+@page("followup")
+def visit_record(request, pk: int):
+    visit = _visit(request, pk)
+    resident = visit.agreement.resident
+    _with_followup_access(request, resident, "visit_record")
+    form = forms.VisitForm(request.POST or None, team=visit.agreement.team,
+                           initial={"visitors": [request.user.pk]})
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        data["visitors"] = list(data["visitors"])
+        try:
+            services.visit_record(visit=visit, by=request.staff.user, **data)
+        except ValidationError as exc:
+            form.add_service_error(exc)
+        else:
+            messages.success(request, _("The visit is recorded."))
+            return redirect("followup:my_week")
+    return render(request, "followup/visit_form.html", {"form": form, "visit": visit})
+
+
+@require_POST
+@page("followup")
+def visit_reassign(request, pk: int):
+    visit = _visit(request, pk)
+    _with_followup_access(request, visit.agreement.resident, "visit_reassign")
+    to = User.objects.filter(pk=request.POST.get("to")).first()
+    try:
+        if to is None:
+            raise ValidationError(_("Choose a colleague."))
+        services.visit_reassign(visit=visit, to=to, by=request.staff.user)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The visit is moved to %(name)s.") % {"name": to})
+    if request.POST.get("tilbake") == "uke":
+        return redirect("followup:my_week")
+    return redirect("followup:agreement_detail", pk=visit.agreement_id)
+
+
+@page("followup")
+def my_week(request):
+    staff = request.staff
+    today = timezone.localdate()
+    monday = services.week_start(today)
+    return render(request, "followup/my_week.html", {
+        "today": today,
+        "visits": selectors.visits_for(staff=staff, start=monday - datetime.timedelta(days=7),
+                                       end=monday + datetime.timedelta(days=13)),
+        "alerts": selectors.alerts_for(staff=staff, today=today),
+        "meetings": selectors.coordination_meetings_open(staff=staff),
+    })
+
+
+@page("followup")
+def without_agreement(request):
+    return render(request, "followup/without_agreement.html", {
+        "residents": selectors.residents_without_agreement(staff=request.staff)})
+
+
+@page("followup")
+def coordination_meeting(request, pk: int):
+    staff = request.staff
+    try:
+        meeting = CoordinationMeeting.objects.select_related("agreement__resident").get(
+            pk=pk, municipality=staff.municipality)
+    except CoordinationMeeting.DoesNotExist:
+        raise Http404 from None
+    _with_followup_access(request, meeting.agreement.resident, "coordination_meeting")
+    form = forms.CoordinationForm(request.POST or None,
+                                  units=Unit.objects.filter(municipality=staff.municipality))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        tasks = []
+        if data["task_title"]:
+            tasks.append({"title": data["task_title"], "unit": data["task_unit"],
+                          "due_on": data["task_due"]})
+        try:
+            services.coordination_meeting_hold(
+                meeting=meeting, held_on=data["held_on"], needed_now=data["needed_now"],
+                next_steps=data["next_steps"], tasks=tasks, by=staff.user)
+        except ValidationError as exc:
+            form.add_service_error(exc)
+        else:
+            messages.success(request, _("The coordination meeting is recorded."))
+            return redirect("followup:agreement_detail", pk=meeting.agreement_id)
+    return render(request, "followup/coordination_form.html",
+                  {"form": form, "meeting": meeting})

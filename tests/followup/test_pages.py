@@ -1,0 +1,101 @@
+import datetime
+
+import time_machine
+from django.urls import reverse
+
+from husly.accounts.models import Role
+from husly.followup import services
+from husly.followup.models import CoordinationMeeting, FollowUpAgreement, VisitStatus
+from husly.people.models import ResidentNote
+from tests.factories import DwellingFactory, ResidentFactory, TenancyFactory
+
+TODAY = datetime.date(2026, 1, 7)
+
+
+def _housed(municipality, team, worker):
+    resident = ResidentFactory(municipality=municipality, team=team, primary_contact=worker)
+    TenancyFactory(dwelling=DwellingFactory(municipality=municipality), residents=[resident],
+                   start_date=datetime.date(2025, 12, 1))
+    return resident
+
+
+@time_machine.travel(TODAY)
+def test_worker_registers_an_agreement_and_records_a_visit(client, login, municipality, team,
+                                                           make_staff):
+    worker = make_staff(Role.FOLLOWUP_WORKER, team=team, health=True)
+    resident = _housed(municipality, team, worker)
+    login(client, worker)
+    body = client.get(reverse("people:resident_detail", args=[resident.pk])).content.decode()
+    assert reverse("followup:agreement_create", args=[resident.pk]) in body
+    response = client.post(reverse("followup:agreement_create", args=[resident.pk]), {
+        "team": team.pk, "primary_contact": worker.pk, "start_date": "2026-01-07",
+        "visit_weekday": "2", "health_care_accepted": "on"})
+    agreement = FollowUpAgreement.objects.get()
+    assert response["Location"] == reverse("followup:agreement_detail", args=[agreement.pk])
+    pdf = client.get(reverse("followup:agreement_pdf", args=[agreement.pk]))
+    assert pdf.content.startswith(b"%PDF")
+    visit = agreement.visits.get(planned_on=TODAY)
+    week = client.get(reverse("followup:my_week")).content.decode()
+    assert reverse("followup:visit_record", args=[visit.pk]) in week
+    response = client.post(reverse("followup:visit_record", args=[visit.pk]), {
+        "status": "done", "visitors": [worker.pk], "damage": "on",
+        "actions": "Meldte skade", "note_text": "Rolig uke.", "note_category": "followup"})
+    assert response.status_code == 302
+    visit.refresh_from_db()
+    assert visit.status == VisitStatus.DONE and visit.damage
+    assert ResidentNote.objects.filter(category="followup", text="Rolig uke.").exists()
+
+
+@time_machine.travel(TODAY)
+def test_declining_health_care_on_the_page_opens_the_coordination_meeting(client, login,
+                                                                          municipality, team,
+                                                                          make_staff):
+    worker = make_staff(Role.FOLLOWUP_WORKER, team=team)
+    make_staff(Role.HOUSING_OFFICER)
+    resident = _housed(municipality, team, worker)
+    agreement = services.agreement_create(resident=resident, team=team, primary_contact=worker,
+                                          start_date=TODAY, by=worker)
+    login(client, worker)
+    client.post(reverse("followup:health_care_decline", args=[agreement.pk]),
+                {"on": "2026-01-07"})
+    meeting = CoordinationMeeting.objects.get()
+    assert meeting.due_on == datetime.date(2026, 1, 12)
+    week = client.get(reverse("followup:my_week")).content.decode()
+    assert reverse("followup:coordination_meeting", args=[meeting.pk]) in week
+    response = client.post(reverse("followup:coordination_meeting", args=[meeting.pk]), {
+        "held_on": "2026-01-07", "needed_now": "", "next_steps": "Ny plan"})
+    assert 'id="id_needed_now-feil"' in response.content.decode()
+    unit = worker.role_assignments.get().unit
+    client.post(reverse("followup:coordination_meeting", args=[meeting.pk]), {
+        "held_on": "2026-01-07", "needed_now": "Hjelp med mat", "next_steps": "Ny plan",
+        "task_title": "Søke økonomisk sosialhjelp", "task_unit": unit.pk,
+        "task_due": "2026-01-09"})
+    meeting.refresh_from_db()
+    assert meeting.held_on == TODAY and meeting.tasks.count() == 1
+
+
+@time_machine.travel(TODAY)
+def test_nav_does_not_see_follow_up_or_health_without_consent(client, login, municipality,
+                                                              team, make_staff):
+    worker = make_staff(Role.FOLLOWUP_WORKER, team=team, health=True)
+    nav = make_staff(Role.NAV_COUNSELLOR, team=team)
+    resident = _housed(municipality, team, worker)
+    agreement = services.agreement_create(resident=resident, team=team, primary_contact=worker,
+                                          start_date=TODAY, by=worker)
+    services.visit_record(visit=agreement.visits.first(), status="done", by=worker,
+                          note_text="Helse-hemmelig", note_category="health")
+    login(client, nav)
+    body = client.get(reverse("people:resident_detail", args=[resident.pk])).content.decode()
+    assert "Helse-hemmelig" not in body
+    assert client.get(reverse("followup:agreement_detail",
+                              args=[agreement.pk])).status_code == 403
+
+
+@time_machine.travel(TODAY)
+def test_report_lists_housed_residents_without_agreement(client, login, municipality, team,
+                                                         make_staff):
+    worker = make_staff(Role.FOLLOWUP_WORKER, team=team)
+    resident = _housed(municipality, team, worker)
+    login(client, worker)
+    body = client.get(reverse("followup:without_agreement")).content.decode()
+    assert resident.family_name in body
