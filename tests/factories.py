@@ -87,7 +87,9 @@ class ResidentFactory(ServiceFactory):
     by = None
     given_name = factory.Sequence(lambda n: f"Kari{n}")
     family_name = "Nordmann"
-    national_id = factory.LazyFunction(national_id)
+    # A new birth date for every resident, so two residents never share a number.
+    national_id = factory.Sequence(
+        lambda n: national_id(datetime.date(1950, 1, 1) + datetime.timedelta(days=n % 20000)))
     housing_situation = HousingSituation.SHELTER_TEMPORARY
     housing_situation_since = datetime.date(2025, 1, 10)
 
