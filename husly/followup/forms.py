@@ -79,3 +79,22 @@ class CoordinationForm(DesignsystemetForm):
         if data.get("task_title") and not (data.get("task_unit") and data.get("task_due")):
             raise forms.ValidationError(_("A task needs a responsible unit and a due date."))
         return data
+
+
+class PlanForm(DesignsystemetForm):
+    review_on = forms.DateField(label=_("Review by"), widget=DateInput(),
+                                help_text=_("The plan shows up for review on this date."))
+    based_on = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def __init__(self, *args, prompts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.prompt_keys = [key for key, _prompt in prompts]
+        for key, prompt in prompts:
+            field = forms.CharField(label=prompt, required=False,
+                                    widget=forms.Textarea(attrs={"rows": 3}))
+            field.widget.attrs["class"] = "ds-input"
+            self.fields[f"a_{key}"] = field
+        self.order_fields([f"a_{k}" for k in self.prompt_keys] + ["review_on", "based_on"])
+
+    def answers(self) -> dict:
+        return {key: self.cleaned_data.get(f"a_{key}", "") for key in self.prompt_keys}

@@ -144,3 +144,52 @@ class FollowUpSettings(models.Model):
         _("business days to the coordination meeting"), default=3)
     weeks_planned_ahead = models.PositiveSmallIntegerField(_("weeks of visits planned ahead"),
                                                            default=8)
+
+
+class PlanKind(models.TextChoices):
+    USER_CONTRACT = "user_contract", _("User contract (brukerkontrakt)")
+    SAFETY = "safety", _("Safety plan (trygghetsplan)")
+    CRISIS = "crisis", _("Crisis plan (kriseplan)")
+
+
+# The questions each plan asks, answered in the resident's own words (P15).
+PLAN_PROMPTS = {
+    PlanKind.USER_CONTRACT: [
+        ("wants_help_with", _("What do you want help with?")),
+        ("goals", _("What are your goals?")),
+        ("service_does", _("What will the service do?")),
+        ("you_do", _("What will you do yourself?")),
+    ],
+    PlanKind.SAFETY: [
+        ("feels_safe", _("What makes you feel safe at home?")),
+        ("when_intoxicated", _("What do you want help with when you are intoxicated?")),
+        ("who_to_call", _("Who may we contact, and when?")),
+    ],
+    PlanKind.CRISIS: [
+        ("warning_signs", _("What are the signs that things are going badly?")),
+        ("what_helps", _("What helps then?")),
+        ("crisis_contacts", _("Who should be contacted in a crisis?")),
+        ("do_not", _("What do you not want us to do?")),
+    ],
+}
+
+
+class PlanVersion(MunicipalityScopedModel):
+    """One saved version of a plan. Versions are never changed: a change is a new version."""
+
+    resident = models.ForeignKey("people.Resident", on_delete=models.PROTECT,
+                                 related_name="plan_versions")
+    kind = models.CharField(_("plan"), max_length=20, choices=PlanKind.choices)
+    number = models.PositiveIntegerField(_("version"))
+    answers = models.JSONField(default=dict)
+    review_on = models.DateField(_("review by"))
+    written_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   related_name="+")
+    written_at = models.DateTimeField(_("saved"))
+
+    class Meta:
+        ordering = ["resident", "kind", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["resident", "kind", "number"],
+                                    name="plan_version_number_unique"),
+        ]

@@ -70,3 +70,38 @@ def residents_without_agreement(*, staff: StaffContext):
     return (residents_visible(staff).filter(team__isnull=False, pk__in=housed)
             .exclude(pk__in=with_agreement).select_related("team", "primary_contact")
             .order_by("family_name", "given_name"))
+
+
+def plan_versions(*, resident, kind):
+    from husly.followup.models import PlanVersion
+
+    return (PlanVersion.objects.filter(resident=resident, kind=kind)
+            .select_related("written_by").order_by("-number"))
+
+
+def latest_plans(*, resident) -> dict:
+    """The newest version of each of the resident's plans, by kind."""
+    from husly.followup.models import PlanVersion
+
+    latest = {}
+    for version in (PlanVersion.objects.filter(resident=resident)
+                    .select_related("written_by").order_by("kind", "-number")):
+        latest.setdefault(version.kind, version)
+    return latest
+
+
+def plans_due_for_review(*, staff: StaffContext, today=None):
+    """Plans of the residents this staff member follows whose newest version is due."""
+    from django.db.models import F, OuterRef, Subquery
+
+    from husly.followup.models import PlanVersion
+
+    today = today or timezone.localdate()
+    newest = (PlanVersion.objects.filter(resident=OuterRef("resident"), kind=OuterRef("kind"))
+              .order_by("-number").values("number")[:1])
+    return (PlanVersion.objects.filter(
+        municipality=staff.municipality, review_on__lte=today,
+        resident__in=residents_visible(staff).values("pk"))
+        .annotate(newest=Subquery(newest)).filter(number=F("newest"))
+        .select_related("resident").order_by("review_on"))
+

@@ -12,10 +12,13 @@ from husly.common.businessdays import business_days_add
 from husly.common.events import event_record
 from husly.common.models import Category
 from husly.followup.models import (
+    PLAN_PROMPTS,
     CoordinationMeeting,
     CoordinationTask,
     FollowUpAgreement,
     FollowUpSettings,
+    PlanKind,
+    PlanVersion,
     Visit,
     VisitStatus,
 )
@@ -275,3 +278,41 @@ def visit_reassign(*, visit: Visit, to, by) -> Visit:
     event_record(name="visit.reassigned", actor=by, target=visit, changes={"assigned_to":
                                                                            [old, to]})
     return visit
+
+
+class PlanConflict(ValidationError):
+    """Someone saved a newer version while this one was being written."""
+
+
+@transaction.atomic
+def plan_save(*, resident, kind: str, answers: dict[str, str], review_on: datetime.date,
+              based_on: int, by) -> PlanVersion:
+    """Save a new version. `based_on` is the version the writer started from (0 for a new
+    plan); if a newer one was saved meanwhile, nothing is saved and the writer keeps
+    their text (the view shows it again beside the newer version)."""
+    from husly.people.models import Resident
+
+    if kind not in PlanKind.values:
+        raise ValueError(f"unknown plan kind {kind!r}")
+    Resident.objects.select_for_update().get(pk=resident.pk)  # serialise writers
+    latest = (PlanVersion.objects.filter(resident=resident, kind=kind)
+              .order_by("-number").values_list("number", flat=True).first() or 0)
+    if latest != based_on:
+        raise PlanConflict(_("Someone saved a newer version while you were writing. Your text "
+                             "is kept below: compare it with the newer version and save "
+                             "again."))
+    keys = [key for key, _prompt in PLAN_PROMPTS[kind]]
+    cleaned = {key: (answers.get(key) or "").strip() for key in keys}
+    if not any(cleaned.values()):
+        raise ValidationError(_("Write at least one answer, in the resident's own words."))
+    if review_on <= timezone.localdate():
+        raise ValidationError({"review_on": [_("The review date must be in the future.")]})
+    version = PlanVersion.objects.create(
+        municipality_id=resident.municipality_id, resident=resident, kind=kind,
+        number=latest + 1, answers=cleaned, review_on=review_on, written_by=by,
+        written_at=timezone.now())
+    # What the resident said stays in the plan, not in the audit trail.
+    event_record(name="plan.saved", actor=by, target=version,
+                 changes={"resident": resident, "kind": kind, "number": version.number,
+                          "changed": [k for k in keys if cleaned[k]], "review_on": review_on})
+    return version

@@ -17,7 +17,13 @@ from husly.access.services import access_log_record
 from husly.accounts.models import Unit, User
 from husly.common.models import Category
 from husly.followup import forms, selectors, services
-from husly.followup.models import CoordinationMeeting, FollowUpAgreement, Visit
+from husly.followup.models import (
+    PLAN_PROMPTS,
+    CoordinationMeeting,
+    FollowUpAgreement,
+    PlanKind,
+    Visit,
+)
 from husly.people import selectors as people_selectors
 
 
@@ -203,6 +209,7 @@ def my_week(request):
                                        end=monday + datetime.timedelta(days=13)),
         "alerts": selectors.alerts_for(staff=staff, today=today),
         "meetings": selectors.coordination_meetings_open(staff=staff),
+        "plans_due": selectors.plans_due_for_review(staff=staff, today=today),
     })
 
 
@@ -240,3 +247,78 @@ def coordination_meeting(request, pk: int):
             return redirect("followup:agreement_detail", pk=meeting.agreement_id)
     return render(request, "followup/coordination_form.html",
                   {"form": form, "meeting": meeting})
+
+
+def _plan_kind(kind: str) -> str:
+    if kind not in PlanKind.values:
+        raise Http404
+    return kind
+
+
+@page("followup")
+def plans(request, resident_pk: int):
+    resident = people_selectors.resident_get(staff=request.staff, pk=resident_pk)
+    _with_followup_access(request, resident, "plans")
+    latest = selectors.latest_plans(resident=resident)
+    return render(request, "followup/plans.html", {
+        "resident": resident, "today": timezone.localdate(),
+        "plans": [(kind, latest.get(kind)) for kind in PlanKind],
+    })
+
+
+@page("followup")
+def plan_edit(request, resident_pk: int, kind: str):
+    kind = _plan_kind(kind)
+    resident = people_selectors.resident_get(staff=request.staff, pk=resident_pk)
+    _with_followup_access(request, resident, "plan_edit")
+    versions = list(selectors.plan_versions(resident=resident, kind=kind))
+    latest = versions[0] if versions else None
+    initial = {"based_on": latest.number if latest else 0,
+               "review_on": timezone.localdate() + datetime.timedelta(days=90)}
+    if latest:
+        initial.update({f"a_{k}": v for k, v in latest.answers.items()})
+    form = forms.PlanForm(request.POST or None, prompts=PLAN_PROMPTS[kind], initial=initial)
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.plan_save(resident=resident, kind=kind, answers=form.answers(),
+                               review_on=form.cleaned_data["review_on"],
+                               based_on=form.cleaned_data["based_on"], by=request.staff.user)
+        except services.PlanConflict as exc:
+            conflict = latest
+            # Keep the writer's text; the next save builds on the newer version.
+            data = request.POST.copy()
+            data["based_on"] = str(latest.number if latest else 0)
+            form = forms.PlanForm(data, prompts=PLAN_PROMPTS[kind])
+            form.is_valid()
+            form.add_error(None, exc.messages)
+        except ValidationError as exc:
+            form.add_service_error(exc)
+        else:
+            messages.success(request, _("The plan is saved as a new version."))
+            return redirect("followup:plan_edit", resident_pk=resident.pk, kind=kind)
+    return render(request, "followup/plan_form.html", {
+        "resident": resident, "kind": PlanKind(kind), "form": form, "versions": versions,
+        "latest": latest, "conflict": conflict, "prompts": dict(PLAN_PROMPTS[kind]),
+    })
+
+
+@page("followup")
+def plan_pdf(request, resident_pk: int, kind: str):
+    kind = _plan_kind(kind)
+    resident = people_selectors.resident_get(staff=request.staff, pk=resident_pk)
+    _with_followup_access(request, resident, "plan_pdf")
+    latest = selectors.plan_versions(resident=resident, kind=kind).first()
+    if latest is None:
+        raise Http404
+    from weasyprint import HTML
+
+    municipality = resident.municipality
+    with translation.override(municipality.written_language):
+        html = render_to_string("followup/letters/plan.html", {
+            "resident": resident, "version": latest, "kind": PlanKind(kind),
+            "prompts": PLAN_PROMPTS[kind], "language": municipality.written_language})
+    response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="plan-{kind}.pdf"'
+    response["Cache-Control"] = "no-store"
+    return response

@@ -1,6 +1,8 @@
 """Every URL × every role × resident with and without a work relation, in and out of the
 municipality. A URL that is not in EXPECTED fails the test: a new page needs a rule here."""
 
+import datetime
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -78,6 +80,9 @@ EXPECTED = {
     "followup:agreement_pdf": ("agreement", status_for(FOLLOWUP)),
     "followup:visit_record": ("visit", status_for(FOLLOWUP)),
     "followup:coordination_meeting": ("coordination", status_for(FOLLOWUP)),
+    "followup:plans": ("related_resident", status_for(FOLLOWUP)),
+    "followup:plan_edit": ("plan", status_for(FOLLOWUP)),
+    "followup:plan_pdf": ("plan", status_for(FOLLOWUP)),
     **{f"followup:{name}": ("agreement", {r: 405 for r in ROLES}) for name in (
         "agreement_sign", "health_care_decline", "health_care_accept", "agreement_end")},
     "followup:visit_reassign": ("visit", {r: 405 for r in ROLES}),
@@ -185,6 +190,9 @@ def world(municipality, other_municipality, team, make_staff):
         start_date=foreign_tenancy.start_date, by=None)
     foreign_meeting = followup.health_care_decline(agreement=foreign_agreement,
                                                    on=foreign_tenancy.start_date, by=None)
+    followup.plan_save(resident=related, kind="crisis", answers={"what_helps": "Ro"},
+                       review_on=datetime.date.today() + datetime.timedelta(days=30),
+                       based_on=0, by=users[Role.FOLLOWUP_WORKER])
     return {
         "users": users,
         "args": {
@@ -201,6 +209,8 @@ def world(municipality, other_municipality, team, make_staff):
             "visit": {"own": [agreement.visits.first().pk],
                       "foreign": [foreign_agreement.visits.first().pk]},
             "coordination": {"own": [meeting.pk], "foreign": [foreign_meeting.pk]},
+            "plan": {"own": [related.pk, "crisis"], "unrelated": [unrelated.pk, "crisis"],
+                     "foreign": [foreign.pk, "crisis"]},
         },
     }
 
