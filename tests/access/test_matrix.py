@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from husly.access.policy import PAGE_ROLES
 from husly.accounts.models import Role
@@ -191,7 +192,7 @@ def world(municipality, other_municipality, team, make_staff):
     foreign_meeting = followup.health_care_decline(agreement=foreign_agreement,
                                                    on=foreign_tenancy.start_date, by=None)
     followup.plan_save(resident=related, kind="crisis", answers={"what_helps": "Ro"},
-                       review_on=datetime.date.today() + datetime.timedelta(days=30),
+                       review_on=timezone.localdate() + datetime.timedelta(days=30),
                        based_on=0, by=users[Role.FOLLOWUP_WORKER])
     return {
         "users": users,

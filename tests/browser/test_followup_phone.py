@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from husly.accounts.models import Role
@@ -43,8 +44,8 @@ def test_visit_and_work_order_on_a_phone(browser, live_server, municipality, tea
                                family_name="Dørstokk", phone="41234567")
     dwelling = DwellingFactory(municipality=municipality, street_address="Havnegata 4")
     TenancyFactory(dwelling=dwelling, residents=[resident],
-                   start_date=datetime.date.today() - datetime.timedelta(days=60))
-    today = datetime.date.today()
+                   start_date=timezone.localdate() - datetime.timedelta(days=60))
+    today = timezone.localdate()
     services.agreement_create(resident=resident, team=team, primary_contact=worker,
                               start_date=today, visit_weekday=today.weekday() % 5, by=worker)
     work_order_create(dwelling=dwelling, kind="repair", description="Dryppende kran",

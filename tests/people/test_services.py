@@ -2,6 +2,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from husly.common.models import DomainEvent
 from husly.people import services
@@ -71,7 +72,7 @@ def test_birth_date_that_contradicts_the_number_is_refused(municipality):
 def test_future_situation_date_is_refused(municipality):
     with pytest.raises(ValidationError) as exc:
         ResidentFactory(municipality=municipality,
-                        housing_situation_since=datetime.date.today() + datetime.timedelta(days=3))
+                        housing_situation_since=timezone.localdate() + datetime.timedelta(days=3))
     assert "housing_situation_since" in exc.value.message_dict
 
 
