@@ -193,3 +193,19 @@ class PlanVersion(MunicipalityScopedModel):
             models.UniqueConstraint(fields=["resident", "kind", "number"],
                                     name="plan_version_number_unique"),
         ]
+
+
+class CalendarFeed(models.Model):
+    """A staff member's personal calendar feed: a secret URL, revocable at any time."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="calendar_feeds")
+    token = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user"], condition=models.Q(revoked_at__isnull=True),
+                                    name="one_active_calendar_feed_per_user"),
+        ]

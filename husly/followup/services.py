@@ -316,3 +316,27 @@ def plan_save(*, resident, kind: str, answers: dict[str, str], review_on: dateti
                  changes={"resident": resident, "kind": kind, "number": version.number,
                           "changed": [k for k in keys if cleaned[k]], "review_on": review_on})
     return version
+
+
+@transaction.atomic
+def calendar_feed_renew(*, user):
+    """A new secret feed URL; the old one stops working at once."""
+    import secrets
+
+    from husly.followup.models import CalendarFeed
+
+    now = timezone.now()
+    CalendarFeed.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=now)
+    feed = CalendarFeed.objects.create(user=user, token=secrets.token_urlsafe(32),
+                                       created_at=now)
+    event_record(name="calendar_feed.renewed", actor=user, target=user)
+    return feed
+
+
+@transaction.atomic
+def calendar_feed_revoke(*, user) -> None:
+    from husly.followup.models import CalendarFeed
+
+    CalendarFeed.objects.filter(user=user, revoked_at__isnull=True).update(
+        revoked_at=timezone.now())
+    event_record(name="calendar_feed.revoked", actor=user, target=user)

@@ -210,6 +210,7 @@ def my_week(request):
         "alerts": selectors.alerts_for(staff=staff, today=today),
         "meetings": selectors.coordination_meetings_open(staff=staff),
         "plans_due": selectors.plans_due_for_review(staff=staff, today=today),
+        "feed": staff.user.calendar_feeds.filter(revoked_at__isnull=True).first(),
     })
 
 
@@ -322,3 +323,33 @@ def plan_pdf(request, resident_pk: int, kind: str):
     response["Content-Disposition"] = f'inline; filename="plan-{kind}.pdf"'
     response["Cache-Control"] = "no-store"
     return response
+
+
+@page("public")
+def calendar_feed(request, token: str):
+    """Reached by calendar apps without a session: the secret token is the credential."""
+    from husly.followup.calendar import calendar_for
+    from husly.followup.models import CalendarFeed
+
+    feed = (CalendarFeed.objects.select_related("user")
+            .filter(token=token, revoked_at__isnull=True, user__is_active=True).first())
+    if feed is None:
+        raise Http404
+    with translation.override("nb"):
+        body = calendar_for(feed.user)
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_POST
+@page("followup")
+def calendar_feed_manage(request):
+    if request.POST.get("action") == "revoke":
+        services.calendar_feed_revoke(user=request.staff.user)
+        messages.success(request, _("The calendar address no longer works."))
+    else:
+        services.calendar_feed_renew(user=request.staff.user)
+        messages.success(request, _("Your calendar address is ready. Add it to your "
+                                    "calendar app; keep it to yourself."))
+    return redirect("followup:my_week")

@@ -82,6 +82,9 @@ EXPECTED = {
     "followup:visit_record": ("visit", status_for(FOLLOWUP)),
     "followup:coordination_meeting": ("coordination", status_for(FOLLOWUP)),
     "followup:plans": ("related_resident", status_for(FOLLOWUP)),
+    # The feed's secret token is the credential: the session does not matter.
+    "followup:calendar_feed": ("feed", {r: 200 for r in ROLES}),
+    "followup:calendar_feed_manage": ("plain", {r: 405 for r in ROLES}),
     "followup:plan_edit": ("plan", status_for(FOLLOWUP)),
     "followup:plan_pdf": ("plan", status_for(FOLLOWUP)),
     **{f"followup:{name}": ("agreement", {r: 405 for r in ROLES}) for name in (
@@ -210,6 +213,8 @@ def world(municipality, other_municipality, team, make_staff):
             "visit": {"own": [agreement.visits.first().pk],
                       "foreign": [foreign_agreement.visits.first().pk]},
             "coordination": {"own": [meeting.pk], "foreign": [foreign_meeting.pk]},
+            "feed": {"own": [followup.calendar_feed_renew(
+                user=users[Role.FOLLOWUP_WORKER]).token], "foreign": ["revoked-or-unknown"]},
             "plan": {"own": [related.pk, "crisis"], "unrelated": [unrelated.pk, "crisis"],
                      "foreign": [foreign.pk, "crisis"]},
         },
@@ -230,7 +235,9 @@ def test_access_matrix(client, login, world, role):
             want = expected[role]
             if variant == "unrelated":
                 want = 403 if want in (200, 403) else want
-            if variant == "foreign":
+            if variant == "foreign" and kind == "feed":
+                want = 404
+            elif variant == "foreign":
                 # Another municipality's object does not exist for this user.
                 want = 404 if opens_page and expected[role] in (200, 403) else expected[role]
             if status != want:
@@ -240,7 +247,8 @@ def test_access_matrix(client, login, world, role):
 
 def test_anonymous_users_are_sent_to_login(client, world):
     for name, (kind, _expected) in EXPECTED.items():
-        if name.startswith(("accounts:", "api:")) or name in ("set_language", "home"):
+        if name.startswith(("accounts:", "api:")) or name in ("set_language", "home",
+                                                               "followup:calendar_feed"):
             continue
         url = reverse(name, args=world["args"][kind]["own"])
         post_only = set(_expected.values()) == {405}
