@@ -55,6 +55,8 @@ PAGE_ROLES: dict[str, frozenset[str] | None] = {
     "statement_write": frozenset({Role.FOLLOWUP_WORKER, Role.TEAM_LEADER}),
     "tasks": frozenset(Role.values) - {Role.ANALYST, Role.ADMINISTRATOR},
     "work_orders": frozenset({Role.CARETAKER, Role.PROPERTY_MANAGER, Role.HOUSING_OFFICER}),
+    # Rent arrears are recorded by the housing service or NAV.
+    "arrears": frozenset({Role.HOUSING_OFFICER, Role.NAV_COUNSELLOR}),
     # Keeping the home: agreements and weekly visits are the follow-up unit's work.
     "followup": frozenset({Role.FOLLOWUP_WORKER, Role.TEAM_LEADER}),
     # The politically adopted rules are configured by the administrator and the team leader.

@@ -8,6 +8,7 @@ urlpatterns = [
     path("kalender/", views.calendar_feed_manage, name="calendar_feed_manage"),
     path("kalender/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
     path("uten-avtale/", views.without_agreement, name="without_agreement"),
+    path("risiko/", views.at_risk, name="at_risk"),
     path("beboere/<int:resident_pk>/avtale/ny/", views.agreement_create, name="agreement_create"),
     path("avtaler/<int:pk>/", views.agreement_detail, name="agreement_detail"),
     path("avtaler/<int:pk>/signert/", views.agreement_sign, name="agreement_sign"),

@@ -353,3 +353,23 @@ def calendar_feed_manage(request):
         messages.success(request, _("Your calendar address is ready. Add it to your "
                                     "calendar app; keep it to yourself."))
     return redirect("followup:my_week")
+
+
+@page("followup")
+def at_risk(request):
+    """Tenancies at risk among the residents with a running agreement the user follows."""
+    from husly.access.policy import residents_visible
+    from husly.followup.risk import risk_signals
+
+    staff = request.staff
+    rows = []
+    agreements = (FollowUpAgreement.objects.filter(
+        municipality=staff.municipality, end_date__isnull=True,
+        resident__in=residents_visible(staff).values("pk")).select_related("resident"))
+    for agreement in agreements:
+        access = resident_access(staff, agreement.resident)
+        signals = risk_signals(agreement.resident, categories=access.categories)
+        if signals:
+            rows.append((agreement, signals))
+    rows.sort(key=lambda row: -len(row[1]))
+    return render(request, "followup/at_risk.html", {"rows": rows})

@@ -107,3 +107,9 @@ class WorkOrderDoneForm(DesignsystemetForm):
         label=_("What the resident was taught to do next time"), required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Harm reduction: show how, so they can do it themselves next time."))
+
+
+class ArrearsForm(DesignsystemetForm):
+    amount = forms.DecimalField(label=_("Amount owed (kr)"), min_value=1, max_digits=9,
+                                decimal_places=0)
+    months_behind = forms.IntegerField(label=_("Months behind"), min_value=1, max_value=24)

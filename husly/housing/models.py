@@ -238,3 +238,21 @@ class WorkOrder(MunicipalityScopedModel):
         ordering = ["due_on", "id"]
         verbose_name = _("work order")
         verbose_name_plural = _("work orders")
+
+
+class RentArrears(MunicipalityScopedModel):
+    """Rent arrears on a tenancy, recorded by the housing service or NAV: a warning sign."""
+
+    tenancy = models.ForeignKey(Tenancy, on_delete=models.PROTECT, related_name="arrears")
+    amount = models.DecimalField(_("amount owed (kr)"), max_digits=9, decimal_places=0)
+    months_behind = models.PositiveSmallIntegerField(_("months behind"))
+    recorded_on = models.DateField(_("recorded"))
+    recorded_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    category = models.CharField(max_length=10)  # housing or nav: who knows about it
+    settled_on = models.DateField(_("settled"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-recorded_on"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="arrears_positive"),
+        ]

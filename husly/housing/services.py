@@ -290,3 +290,29 @@ def work_order_complete(*, work_order, what_was_done: str, guidance_given: str =
     event_record(name="work_order.completed", actor=by, target=order,
                  changes={"done_on": order.done_on, "guidance_given": bool(guidance_given)})
     return order
+
+
+@transaction.atomic
+def rent_arrears_record(*, tenancy: Tenancy, amount: Decimal, months_behind: int,
+                        category: str, by, recorded_on=None):
+    from husly.housing.models import RentArrears
+
+    errors = {}
+    if amount is None or amount <= 0:
+        errors["amount"] = [_("Give the amount owed in kroner.")]
+    if months_behind is None or months_behind < 1:
+        errors["months_behind"] = [_("Give how many months of rent are unpaid.")]
+    if tenancy.end_date and tenancy.end_date < timezone.localdate():
+        errors["amount"] = [_("The tenancy has ended. Record arrears on the current one.")]
+    if category not in ("housing", "nav"):
+        raise ValueError("arrears are housing or NAV information")
+    if errors:
+        raise ValidationError(errors)
+    arrears = RentArrears.objects.create(
+        municipality_id=tenancy.municipality_id, tenancy=tenancy, amount=amount,
+        months_behind=months_behind, recorded_on=recorded_on or timezone.localdate(),
+        recorded_by=by, category=category)
+    event_record(name="rent_arrears.recorded", actor=by, target=arrears,
+                 changes={"tenancy": tenancy, "months_behind": months_behind,
+                          "category": category})
+    return arrears

@@ -1,14 +1,15 @@
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from husly.access.decorators import page
 from husly.access.policy import residents_visible, tenants_shown
 from husly.housing import selectors, services
 from husly.housing.forms import DwellingFilterForm, DwellingForm, TenancyEndForm, TenancyForm
-from husly.housing.models import DwellingStatus
+from husly.housing.models import DwellingStatus, Tenancy
 
 PAGE_SIZE = 50
 
@@ -144,3 +145,36 @@ def work_order_detail(request, pk: int):
             return redirect("housing:work_order_list")
     return render(request, "housing/work_order_detail.html",
                   {"order": order, "form": form, "may_complete": may_complete})
+
+
+@require_POST
+@page("arrears")
+def arrears_record(request, resident_pk: int):
+    from husly.access.policy import resident_access
+    from husly.common.models import Category
+    from husly.housing.forms import ArrearsForm
+    from husly.people.selectors import resident_get
+
+    staff = request.staff
+    resident = resident_get(staff=staff, pk=resident_pk)
+    access = resident_access(staff, resident)
+    category = next((c for c in (Category.HOUSING, Category.NAV)
+                     if c in staff.own_categories), None)
+    if not access.allowed or category is None:
+        raise PermissionDenied
+    tenancy = Tenancy.objects.current().filter(residents=resident).first()
+    form = ArrearsForm(request.POST)
+    if tenancy is None:
+        messages.error(request, _("The resident has no current tenancy."))
+    elif form.is_valid():
+        try:
+            services.rent_arrears_record(tenancy=tenancy, category=category, by=staff.user,
+                                         **form.cleaned_data)
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("The rent arrears are recorded."))
+    else:
+        messages.error(request, _("Give the amount owed and how many months are unpaid."))
+    return redirect("people:resident_detail", pk=resident.pk)

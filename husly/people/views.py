@@ -62,6 +62,9 @@ def resident_detail(request, pk: int):
             ),
         })
     current = next((t for t in tenancies if t.end_date is None), None)
+    from husly.followup.risk import risk_signals
+
+    signals = risk_signals(resident, categories=access.categories)
     agreement = None
     if access.reads(Category.FOLLOWUP):
         from husly.followup.selectors import agreement_for
@@ -75,7 +78,8 @@ def resident_detail(request, pk: int):
     return render(request, "people/resident_detail.html", {
         "resident": resident, "access": access, "tenancies": tenancies, "sections": sections,
         "current_tenancy": current, "application": application, "agreement": agreement,
-        "may_followup": staff.may_open("followup"),
+        "may_followup": staff.may_open("followup"), "signals": signals,
+        "may_record_arrears": staff.may_open("arrears"),
         "shows_address": resident_shows_address(staff, resident),
     })
 
