@@ -55,6 +55,9 @@ PAGE_ROLES: dict[str, frozenset[str] | None] = {
     "statement_write": frozenset({Role.FOLLOWUP_WORKER, Role.TEAM_LEADER}),
     "tasks": frozenset(Role.values) - {Role.ANALYST, Role.ADMINISTRATOR},
     "work_orders": frozenset({Role.CARETAKER, Role.PROPERTY_MANAGER, Role.HOUSING_OFFICER}),
+    # Anyone who sees a dwelling's state on their rounds may order a job for the caretakers.
+    "work_order_create": frozenset({Role.HOUSING_OFFICER, Role.PROPERTY_MANAGER,
+                                    Role.FOLLOWUP_WORKER, Role.TEAM_LEADER}),
     # Rent arrears are recorded by the housing service or NAV.
     "arrears": frozenset({Role.HOUSING_OFFICER, Role.NAV_COUNSELLOR}),
     # Keeping the home: agreements and weekly visits are the follow-up unit's work.

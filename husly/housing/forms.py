@@ -9,6 +9,8 @@ from husly.housing.models import (
     OwnerKind,
     SuitabilityTag,
     TenancyEndReason,
+    WorkOrderKind,
+    WorkOrderPriority,
 )
 from husly.people.forms import DateInput
 from husly.people.models import HousingSituation
@@ -113,3 +115,22 @@ class ArrearsForm(DesignsystemetForm):
     amount = forms.DecimalField(label=_("Amount owed (kr)"), min_value=1, max_digits=9,
                                 decimal_places=0)
     months_behind = forms.IntegerField(label=_("Months behind"), min_value=1, max_value=24)
+
+
+class WorkOrderForm(DesignsystemetForm):
+    kind = forms.ChoiceField(label=_("Kind"), choices=[
+        c for c in WorkOrderKind.choices if c[0] != WorkOrderKind.PREPARATION])
+    priority = forms.TypedChoiceField(label=_("Priority"), coerce=int,
+                                      choices=WorkOrderPriority.choices,
+                                      initial=WorkOrderPriority.NORMAL)
+    description = forms.CharField(label=_("What to do"), widget=forms.Textarea(attrs={"rows": 3}))
+    due_on = forms.DateField(label=_("Due"), widget=DateInput())
+
+
+class PhotoForm(DesignsystemetForm):
+    image = forms.FileField(label=_("Photo"), help_text=_("JPEG, PNG or WebP, at most 5 MB."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["image"].widget.attrs.update({"accept": "image/jpeg,image/png,image/webp",
+                                                  "capture": "environment"})

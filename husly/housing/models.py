@@ -209,8 +209,16 @@ class Tenancy(MunicipalityScopedModel):
 
 class WorkOrderKind(models.TextChoices):
     PREPARATION = "preparation", _("Prepare the dwelling before move-in")
+    MAINTENANCE = "maintenance", _("Maintenance")
     REPAIR = "repair", _("Repair")
     GUIDANCE = "guidance", _("Guide the resident")
+
+
+class WorkOrderPriority(models.IntegerChoices):
+    URGENT = 1, _("Urgent")
+    HIGH = 2, _("High")
+    NORMAL = 3, _("Normal")
+    LOW = 4, _("Low")
 
 
 class WorkOrder(MunicipalityScopedModel):
@@ -220,6 +228,8 @@ class WorkOrder(MunicipalityScopedModel):
     dwelling = models.ForeignKey(Dwelling, on_delete=models.PROTECT, related_name="work_orders",
                                  verbose_name=_("dwelling"))
     kind = models.CharField(_("kind"), max_length=20, choices=WorkOrderKind.choices)
+    priority = models.PositiveSmallIntegerField(_("priority"), choices=WorkOrderPriority.choices,
+                                                default=WorkOrderPriority.NORMAL)
     description = models.TextField(_("what to do"))
     resident = models.ForeignKey("people.Resident", on_delete=models.PROTECT, null=True,
                                  blank=True, related_name="+", verbose_name=_("resident"))
@@ -235,9 +245,13 @@ class WorkOrder(MunicipalityScopedModel):
     guidance_given = models.TextField(_("what the resident was taught"), blank=True)
 
     class Meta:
-        ordering = ["due_on", "id"]
+        ordering = ["priority", "due_on", "id"]
         verbose_name = _("work order")
         verbose_name_plural = _("work orders")
+
+    @property
+    def is_done(self) -> bool:
+        return self.done_on is not None
 
 
 class RentArrears(MunicipalityScopedModel):
@@ -256,3 +270,13 @@ class RentArrears(MunicipalityScopedModel):
         constraints = [
             models.CheckConstraint(condition=models.Q(amount__gt=0), name="arrears_positive"),
         ]
+
+
+class WorkOrderPhoto(models.Model):
+    """A photo of the job. Served only through a view that checks access, never as media."""
+
+    work_order = models.ForeignKey(WorkOrder, on_delete=models.CASCADE, related_name="photos")
+    image = models.FileField(upload_to="work_orders/%Y/%m/")
+    content_type = models.CharField(max_length=30)
+    uploaded_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField()

@@ -253,7 +253,7 @@ def tenancy_end(
 
 @transaction.atomic
 def work_order_create(*, dwelling: Dwelling, kind: str, description: str, due_on, by,
-                      resident=None, assigned_to=None):
+                      resident=None, assigned_to=None, priority: int = 3):
     """A job for the caretakers. A preparation order puts a vacant dwelling in preparation."""
     from husly.housing.models import WorkOrder, WorkOrderKind
 
@@ -261,7 +261,7 @@ def work_order_create(*, dwelling: Dwelling, kind: str, description: str, due_on
     order = WorkOrder.objects.create(
         municipality_id=dwelling.municipality_id, dwelling=dwelling, kind=kind,
         description=description, resident=resident, assigned_to=assigned_to,
-        created_on=timezone.localdate(), due_on=due_on,
+        created_on=timezone.localdate(), due_on=due_on, priority=priority,
     )
     if kind == WorkOrderKind.PREPARATION and dwelling.status == DwellingStatus.VACANT:
         dwelling.status = DwellingStatus.BEING_PREPARED
@@ -316,3 +316,35 @@ def rent_arrears_record(*, tenancy: Tenancy, amount: Decimal, months_behind: int
                  changes={"tenancy": tenancy, "months_behind": months_behind,
                           "category": category})
     return arrears
+
+
+PHOTO_MAX_BYTES = 5 * 1024 * 1024
+PHOTO_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
+
+
+@transaction.atomic
+def work_order_photo_add(*, work_order, upload, by):
+    """Attach a photo: only JPEG, PNG or WebP images up to 5 MB; checked by opening it."""
+    from PIL import Image, UnidentifiedImageError
+
+    from husly.housing.models import WorkOrderPhoto
+
+    if upload.size > PHOTO_MAX_BYTES:
+        raise ValidationError({"image": [_("The photo is larger than 5 MB. Take it again with "
+                                           "a lower resolution, or choose a smaller photo.")]})
+    try:
+        with Image.open(upload) as image:
+            image.verify()
+            image_format = image.format
+    except (UnidentifiedImageError, OSError, SyntaxError):
+        image_format = None
+    if image_format not in PHOTO_FORMATS:
+        raise ValidationError({"image": [_("Only photos can be attached (JPEG, PNG or WebP). "
+                                           "Choose a photo file.")]})
+    upload.seek(0)
+    photo = WorkOrderPhoto.objects.create(
+        work_order=work_order, image=upload, content_type=PHOTO_FORMATS[image_format],
+        uploaded_by=by, uploaded_at=timezone.now())
+    event_record(name="work_order.photo_added", actor=by, target=work_order,
+                 changes={"photo": photo.pk})
+    return photo

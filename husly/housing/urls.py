@@ -13,4 +13,8 @@ urlpatterns = [
     path("beboere/<int:resident_pk>/husleierestanse/", views.arrears_record,
          name="arrears_record"),
     path("arbeidsordrer/<int:pk>/", views.work_order_detail, name="work_order_detail"),
+    path("arbeidsordrer/<int:pk>/bilde/", views.work_order_photo, name="work_order_photo"),
+    path("arbeidsordrer/<int:pk>/bilde/<int:photo_pk>/", views.work_order_photo_file,
+         name="work_order_photo_file"),
+    path("<int:pk>/arbeidsordre/ny/", views.work_order_create, name="work_order_create"),
 ]

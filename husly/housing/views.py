@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -59,6 +60,8 @@ def dwelling_detail(request, pk: int):
     return render(request, "housing/dwelling_detail.html", {
         "dwelling": dwelling, "tenancies": tenancies, "suggestions": suggestions,
         "may_register_tenancy": staff.may_open("tenancy_register"),
+        "may_order_work": staff.may_open("work_order_create"),
+        "open_orders": dwelling.work_orders.filter(done_on__isnull=True),
     })
 
 
@@ -143,8 +146,11 @@ def work_order_detail(request, pk: int):
         else:
             messages.success(request, _("The work order is done."))
             return redirect("housing:work_order_list")
+    from husly.housing.forms import PhotoForm
+
     return render(request, "housing/work_order_detail.html",
-                  {"order": order, "form": form, "may_complete": may_complete})
+                  {"order": order, "form": form, "may_complete": may_complete,
+                   "photo_form": PhotoForm()})
 
 
 @require_POST
@@ -178,3 +184,58 @@ def arrears_record(request, resident_pk: int):
     else:
         messages.error(request, _("Give the amount owed and how many months are unpaid."))
     return redirect("people:resident_detail", pk=resident.pk)
+
+
+@page("work_order_create")
+def work_order_create(request, pk: int):
+    from husly.housing.forms import WorkOrderForm
+
+    staff = request.staff
+    dwelling = selectors.dwelling_get(staff=staff, pk=pk)
+    form = WorkOrderForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        tenancy = dwelling.tenancies.current().prefetch_related("residents").first()
+        resident = tenancy.residents.first() if tenancy else None
+        services.work_order_create(dwelling=dwelling, resident=resident, by=staff.user,
+                                   **form.cleaned_data)
+        messages.success(request, _("The work order is sent to the caretakers."))
+        return redirect("housing:dwelling_detail", pk=dwelling.pk)
+    return render(request, "housing/work_order_form.html", {"form": form, "dwelling": dwelling})
+
+
+@require_POST
+@page("work_orders")
+def work_order_photo(request, pk: int):
+    from husly.access.policy import may_complete_work_order
+    from husly.housing.forms import PhotoForm
+
+    staff = request.staff
+    order = selectors.work_order_get(staff=staff, pk=pk)
+    if not may_complete_work_order(staff, order):
+        raise PermissionDenied
+    form = PhotoForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.work_order_photo_add(work_order=order, upload=form.cleaned_data["image"],
+                                          by=staff.user)
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("The photo is attached."))
+    else:
+        messages.error(request, _("Choose a photo to attach."))
+    return redirect("housing:work_order_detail", pk=pk)
+
+
+@page("work_orders")
+def work_order_photo_file(request, pk: int, photo_pk: int):
+    from django.http import FileResponse
+
+    order = selectors.work_order_get(staff=request.staff, pk=pk)
+    photo = order.photos.filter(pk=photo_pk).first()
+    if photo is None:
+        raise Http404
+    response = FileResponse(photo.image.open("rb"), content_type=photo.content_type)
+    response["Cache-Control"] = "private, no-store"
+    return response

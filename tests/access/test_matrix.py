@@ -11,7 +11,7 @@ from husly.access.policy import PAGE_ROLES
 from husly.accounts.models import Role
 from husly.allocation import services as allocation
 from husly.followup import services as followup
-from husly.housing.services import work_order_create
+from husly.housing.services import work_order_create, work_order_photo_add
 from tests.factories import (
     DwellingFactory,
     ResidentFactory,
@@ -19,6 +19,7 @@ from tests.factories import (
     TenancyFactory,
     staff_make,
 )
+from tests.housing.test_work_orders import png_upload
 
 ROLES = list(Role.values)
 READERS = {Role.HOUSING_OFFICER, Role.FOLLOWUP_WORKER, Role.NAV_COUNSELLOR, Role.TEAM_LEADER,
@@ -56,6 +57,10 @@ EXPECTED = {
     "housing:tenancy_end": ("tenancy", status_for({Role.HOUSING_OFFICER})),
     "housing:work_order_list": ("plain", status_for(WORK_ORDERS)),
     "housing:work_order_detail": ("work_order", status_for(WORK_ORDERS)),
+    "housing:work_order_photo": ("work_order", {r: 405 for r in ROLES}),
+    "housing:work_order_photo_file": ("photo", status_for(WORK_ORDERS)),
+    "housing:work_order_create": ("dwelling", status_for({
+        Role.HOUSING_OFFICER, Role.PROPERTY_MANAGER, Role.FOLLOWUP_WORKER, Role.TEAM_LEADER})),
     "allocation:overview": ("plain", status_for({Role.HOUSING_OFFICER, Role.TEAM_LEADER})),
     "allocation:my_tasks": ("plain", status_for(TASKS)),
     "allocation:settings": ("plain", status_for({Role.ADMINISTRATOR, Role.TEAM_LEADER})),
@@ -211,6 +216,8 @@ def world(municipality, other_municipality, team, make_staff):
                             "foreign": [foreign_application.pk]},
             "task": {"own": [task.pk]},
             "work_order": {"own": [task.work_order_id], "foreign": [foreign_order.pk]},
+            "photo": {"own": [task.work_order_id, work_order_photo_add(
+                work_order=task.work_order, upload=png_upload(), by=users[Role.CARETAKER]).pk]},
             "agreement": {"own": [agreement.pk], "foreign": [foreign_agreement.pk]},
             "visit": {"own": [agreement.visits.first().pk],
                       "foreign": [foreign_agreement.visits.first().pk]},
