@@ -281,3 +281,8 @@ def task_complete(request, pk: int):
     services.move_in_task_complete(task=task, by=staff.user)
     task.refresh_from_db()
     return _task(task, timezone.localdate())
+
+
+from husly.api.followup import router as followup_router  # noqa: E402 - after the api exists
+
+api.add_router("/", followup_router)

@@ -142,3 +142,96 @@ class MeetingIn(Schema):
 class MoveInIn(Schema):
     moved_in_on: datetime.date
     monthly_rent: Decimal
+
+
+class VisitOut(Schema):
+    id: int
+    agreement_id: int
+    resident_id: int
+    resident_name: str
+    planned_on: datetime.date
+    status: str
+    assigned_to_id: int
+
+
+class AgreementOut(Schema):
+    id: int
+    resident_id: int
+    team_id: int
+    primary_contact_id: int
+    start_date: datetime.date
+    signed_on: datetime.date | None
+    end_date: datetime.date | None
+    visit_weekday: int
+    health_care_accepted: bool
+    missed_weeks: int
+    visits: list[VisitOut]
+
+
+class AgreementIn(Schema):
+    team_id: int
+    primary_contact_id: int
+    start_date: datetime.date
+    visit_weekday: int = 1
+    health_care_accepted: bool = True
+
+
+class HealthCareIn(Schema):
+    accepted: bool
+    on: datetime.date
+
+
+class VisitIn(Schema):
+    status: str
+    visitor_ids: list[int] = []
+    damage: bool = False
+    dangerous_objects_removed: bool = False
+    hygiene_concern: bool = False
+    fire_safety_concern: bool = False
+    neighbour_complaint: bool = False
+    actions: str = ""
+    note_text: str = ""
+    note_category: str = "followup"
+
+
+class ReassignIn(Schema):
+    to_id: int
+
+
+class WorkOrderOut(Schema):
+    id: int
+    dwelling_id: int
+    address: str
+    kind: str
+    priority: int
+    description: str
+    due_on: datetime.date
+    done_on: datetime.date | None
+    resident_name: str | None
+    resident_phone: str | None
+
+
+class WorkOrderIn(Schema):
+    kind: str
+    priority: int = 3
+    description: str
+    due_on: datetime.date
+
+
+class WorkOrderDoneIn(Schema):
+    what_was_done: str
+    guidance_given: str = ""
+
+
+class PlanOut(Schema):
+    kind: str
+    number: int
+    answers: dict[str, str]
+    review_on: datetime.date
+    written_by_id: int
+
+
+class PlanIn(Schema):
+    answers: dict[str, str]
+    review_on: datetime.date
+    based_on: int

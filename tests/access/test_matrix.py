@@ -106,6 +106,17 @@ EXPECTED = {
     "api:application": ("application", status_for(READERS - {Role.PROPERTY_MANAGER})),
     "api:tasks": ("plain", status_for(TASKS)),
     "api:task_complete": ("task", {r: 405 for r in ROLES}),
+    "api:agreement": ("related_resident", status_for(FOLLOWUP)),
+    "api:agreement_create": ("related_resident", status_for(FOLLOWUP)),
+    "api:health_care": ("agreement", {r: 405 for r in ROLES}),
+    "api:visits": ("plain", status_for(FOLLOWUP)),
+    "api:visit": ("visit", {r: 405 for r in ROLES}),
+    "api:visit_reassign": ("visit", {r: 405 for r in ROLES}),
+    "api:work_orders": ("plain", status_for(WORK_ORDERS)),
+    "api:work_order_create": ("dwelling", {r: 405 for r in ROLES}),
+    "api:work_order_complete": ("work_order", {r: 405 for r in ROLES}),
+    "api:plan": ("plan", status_for(FOLLOWUP)),
+    "api:plan_save": ("plan", status_for(FOLLOWUP)),
     **{f"api:{name}": ("application", {r: 405 for r in ROLES}) for name in (
         "statement_request", "statement", "decision", "offer", "viewing", "answer", "allocate",
         "meeting", "move_in")},
@@ -113,7 +124,9 @@ EXPECTED = {
 
 
 # API endpoints check the page kind themselves (husly.api.api._require).
-API_PAGE_KINDS = {"api:application": "application"}
+API_PAGE_KINDS = {"api:application": "application", "api:agreement": "followup",
+                  "api:agreement_create": "followup", "api:plan": "followup",
+                  "api:plan_save": "followup"}
 
 
 def _registered(officer, resident):
