@@ -487,7 +487,14 @@ def move_in_task_complete(*, task: MoveInTask, by, done_on=None) -> MoveInTask:
 
 @transaction.atomic
 def move_in_task_assign(*, task: MoveInTask, assigned_to, by) -> MoveInTask:
-    task = MoveInTask.objects.select_for_update().get(pk=task.pk)
+    """Move a task to a colleague in one step; they see it at once on their own list."""
+    task = MoveInTask.objects.select_for_update().select_related("allocation").get(pk=task.pk)
+    if not assigned_to.role_assignments.filter(
+        municipality_id=task.allocation.municipality_id
+    ).exists():
+        raise ValidationError(_("Choose a colleague who works in this municipality."))
+    if task.done_on:
+        raise ValidationError(_("The task is already done."))
     task.assigned_to = assigned_to
     task.save(update_fields=["assigned_to"])
     event_record(name="move_in_task.assigned", actor=by, target=task.allocation,

@@ -8,6 +8,7 @@ urlpatterns = [
     path("mine-oppgaver/", views.my_tasks, name="my_tasks"),
     path("innstillinger/", views.settings_page, name="settings"),
     path("oppgaver/<int:pk>/utfort/", views.task_complete, name="task_complete"),
+    path("oppgaver/<int:pk>/flytt/", views.task_reassign, name="task_reassign"),
     path("soknader/ny/", views.application_create, name="application_create"),
     path("soknader/<int:pk>/", views.application_detail, name="application_detail"),
     path("soknader/<int:pk>/kriterier/", views.assess, name="assess"),

@@ -389,7 +389,8 @@ def withdraw(request, pk: int):
 @page("tasks")
 def my_tasks(request):
     return render(request, "allocation/my_tasks.html",
-                  {"tasks": selectors.tasks_for(staff=request.staff)})
+                  {"tasks": selectors.tasks_for(staff=request.staff),
+                   "colleagues": forms.staff_in(request.staff.municipality)})
 
 
 @page("allocation_settings")
@@ -408,12 +409,24 @@ def settings_page(request):
         request.POST if request.POST.get("form") == "criterion" else None)
     template_form = forms.TaskTemplateForm(
         request.POST if request.POST.get("form") == "template" else None)
+    from husly.followup import services as followup_services
+    from husly.followup.forms import FollowUpSettingsForm
+
+    followup_current = followup_services.settings_for(municipality)
+    followup_form = FollowUpSettingsForm(
+        request.POST if request.POST.get("form") == "followup" else None,
+        initial={"coordination_business_days": followup_current.coordination_business_days,
+                 "weeks_planned_ahead": followup_current.weeks_planned_ahead})
     if request.method == "POST":
         done = False
         if settings_form.is_bound and settings_form.is_valid():
             data = dict(settings_form.cleaned_data)
             data["lease_lengths_months"] = data.pop("lease_lengths")
             services.allocation_settings_save(municipality=municipality, by=staff.user, **data)
+            done = True
+        elif followup_form.is_bound and followup_form.is_valid():
+            followup_services.followup_settings_save(municipality=municipality, by=staff.user,
+                                                     **followup_form.cleaned_data)
             done = True
         elif criterion_form.is_bound and criterion_form.is_valid():
             services.criterion_create(municipality=municipality, by=staff.user,
@@ -441,7 +454,27 @@ def settings_page(request):
             return redirect("allocation:settings")
     return render(request, "allocation/settings.html", {
         "settings_form": settings_form, "criterion_form": criterion_form,
-        "template_form": template_form,
+        "template_form": template_form, "followup_form": followup_form,
         "criteria": selectors.all_criteria(municipality=municipality),
         "templates": selectors.task_templates(municipality=municipality),
     })
+
+
+@require_POST
+@page("tasks")
+def task_reassign(request, pk: int):
+    from husly.accounts.models import User
+
+    staff = request.staff
+    task = get_object_or_404(MoveInTask.objects.select_related("allocation"), pk=pk,
+                             allocation__municipality=staff.municipality)
+    if not may_complete_task(staff, task):
+        raise PermissionDenied
+    to = User.objects.filter(pk=request.POST.get("to")).first()
+    if to is None:
+        messages.error(request, _("Choose a colleague."))
+    else:
+        _run(request, lambda: services.move_in_task_assign(task=task, assigned_to=to,
+                                                           by=staff.user),
+             _("The task is moved to %(name)s.") % {"name": to})
+    return redirect("allocation:my_tasks")

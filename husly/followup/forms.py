@@ -98,3 +98,11 @@ class PlanForm(DesignsystemetForm):
 
     def answers(self) -> dict:
         return {key: self.cleaned_data.get(f"a_{key}", "") for key in self.prompt_keys}
+
+
+class FollowUpSettingsForm(DesignsystemetForm):
+    coordination_business_days = forms.IntegerField(
+        label=_("Business days to the coordination meeting"), min_value=1, max_value=20,
+        help_text=_("When health care is declined or ended."))
+    weeks_planned_ahead = forms.IntegerField(label=_("Weeks of visits planned ahead"),
+                                             min_value=1, max_value=26)

@@ -340,3 +340,15 @@ def calendar_feed_revoke(*, user) -> None:
     CalendarFeed.objects.filter(user=user, revoked_at__isnull=True).update(
         revoked_at=timezone.now())
     event_record(name="calendar_feed.revoked", actor=user, target=user)
+
+
+@transaction.atomic
+def followup_settings_save(*, municipality, by, **values) -> FollowUpSettings:
+    current = settings_for(municipality)
+    for field, value in values.items():
+        setattr(current, field, value)
+    current.full_clean(exclude=["municipality"])
+    current.save()
+    event_record(name="followup.settings_saved", actor=by, target=current,
+                 municipality=municipality, changes=values)
+    return current

@@ -15,6 +15,7 @@ from husly.access.decorators import page
 from husly.access.policy import resident_access
 from husly.access.services import access_log_record
 from husly.accounts.models import Unit, User
+from husly.allocation import selectors as allocation_selectors
 from husly.common.models import Category
 from husly.followup import forms, selectors, services
 from husly.followup.models import (
@@ -211,6 +212,7 @@ def my_week(request):
         "meetings": selectors.coordination_meetings_open(staff=staff),
         "plans_due": selectors.plans_due_for_review(staff=staff, today=today),
         "feed": staff.user.calendar_feeds.filter(revoked_at__isnull=True).first(),
+        "tasks": [t for t in allocation_selectors.tasks_for(staff=staff) if not t.is_done],
     })
 
 

@@ -65,6 +65,7 @@ EXPECTED = {
     "allocation:my_tasks": ("plain", status_for(TASKS)),
     "allocation:settings": ("plain", status_for({Role.ADMINISTRATOR, Role.TEAM_LEADER})),
     "allocation:task_complete": ("task", {r: 405 for r in ROLES}),
+    "allocation:task_reassign": ("task", {r: 405 for r in ROLES}),
     "allocation:application_create": ("plain", status_for({Role.HOUSING_OFFICER})),
     "allocation:application_detail": ("application",
                                       status_for(READERS - {Role.PROPERTY_MANAGER})),

@@ -218,3 +218,32 @@ def test_resident_page_shows_the_open_application_and_the_meeting_deadline(clien
         body = client.get(reverse("people:resident_detail",
                                   args=[flow["applicant"].pk])).content.decode()
     assert "Forsinket" in body
+
+
+
+@time_machine.travel(TODAY)
+def test_a_task_is_moved_to_a_colleague_who_sees_it_at_once(client, login, flow, make_staff):
+    from husly.accounts.models import Role
+    from husly.common.models import DomainEvent
+
+    _application, allocation = allocated(flow)
+    colleague = make_staff(Role.NAV_COUNSELLOR)
+    task = allocation.tasks.get(title__startswith="Første husleie")
+    login(client, flow["nav"])
+    client.post(reverse("allocation:task_reassign", args=[task.pk]), {"to": colleague.pk})
+    task.refresh_from_db()
+    assert task.assigned_to == colleague
+    assert DomainEvent.objects.filter(name="move_in_task.assigned").exists()
+    login(client, colleague)
+    assert "Første husleie" in client.get(reverse("allocation:my_tasks")).content.decode()
+
+
+def test_administrator_sets_the_follow_up_deadlines(client, login, flow, make_staff):
+    from husly.accounts.models import Role
+    from husly.followup.services import settings_for
+
+    login(client, make_staff(Role.ADMINISTRATOR))
+    client.post(reverse("allocation:settings"), {
+        "form": "followup", "coordination_business_days": "5", "weeks_planned_ahead": "4"})
+    saved = settings_for(flow["municipality"])
+    assert (saved.coordination_business_days, saved.weeks_planned_ahead) == (5, 4)
