@@ -1,6 +1,7 @@
 """At the door, on a phone: the follow-up worker records a visit, the caretaker a work order."""
 
 import datetime
+import re
 
 import pytest
 from django.utils import timezone
@@ -13,6 +14,7 @@ from husly.housing.models import WorkOrder
 from husly.housing.services import work_order_create
 from tests.browser.test_main_flow import PASSWORD, assert_accessible
 from tests.factories import DwellingFactory, ResidentFactory, TenancyFactory, staff_make
+from tests.housing.test_work_orders import png_upload
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -73,10 +75,14 @@ def test_visit_and_work_order_on_a_phone(browser, live_server, municipality, tea
     no_sideways_scroll(page)
     page.get_by_role("link", name="Reparasjon: Havnegata 4", exact=False).click()
     expect(page.get_by_role("link", name="41234567")).to_be_visible()
+    page.locator("#id_image").set_input_files(
+        {"name": "kran.png", "mimeType": "image/png", "buffer": png_upload().read()})
+    page.get_by_role("button", name="Legg ved bilde").click()
+    expect(page.get_by_role("img", name=re.compile("Bilde fra"))).to_be_visible()
     page.locator("#id_what_was_done").fill("Byttet pakning")
     page.locator("#id_guidance_given").fill("Viste hvordan kranen strammes")
     assert_accessible(page)
     no_sideways_scroll(page)
-    page.locator("main button[type=submit]").click()
+    page.get_by_role("button", name="Merk som utført").click()
     expect(page.locator(".ds-alert[data-color=success]")).to_be_visible()
     assert WorkOrder.objects.get().done_on == today
