@@ -329,7 +329,11 @@ def work_orders_visible(staff: StaffContext):
 
     if staff.municipality is None or not staff.may_open("work_orders"):
         return WorkOrder.objects.none()
-    return WorkOrder.objects.filter(municipality=staff.municipality)
+    orders = WorkOrder.objects.filter(municipality=staff.municipality)
+    if staff.roles <= {Role.CARETAKER}:
+        # A caretaker sees their own orders and the shared pool, not a colleague's.
+        orders = orders.filter(Q(assigned_to=staff.user) | Q(assigned_to__isnull=True))
+    return orders
 
 
 def statement_readable(staff: StaffContext, access: ResidentAccess) -> bool:

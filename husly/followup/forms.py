@@ -65,20 +65,35 @@ class CoordinationForm(DesignsystemetForm):
     needed_now = forms.CharField(label=_("What is needed now?"),
                                  widget=forms.Textarea(attrs={"rows": 3}))
     next_steps = forms.CharField(label=_("What next?"), widget=forms.Textarea(attrs={"rows": 3}))
-    task_title = forms.CharField(label=_("Task"), max_length=200, required=False)
-    task_unit = forms.ModelChoiceField(label=_("Responsible unit"), queryset=None,
-                                       required=False)
-    task_due = forms.DateField(label=_("Due"), widget=DateInput(), required=False)
+    TASK_ROWS = 3
 
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["task_unit"].queryset = units
+        for i in range(1, self.TASK_ROWS + 1):
+            title = forms.CharField(label=_("Task %(n)s") % {"n": i}, max_length=200,
+                                    required=False)
+            unit = forms.ModelChoiceField(label=_("Responsible unit"), queryset=units,
+                                          required=False)
+            due = forms.DateField(label=_("Due"), widget=DateInput(), required=False)
+            for name, field in ((f"task{i}_title", title), (f"task{i}_unit", unit),
+                                (f"task{i}_due", due)):
+                field.widget.attrs["class"] = "ds-input"
+                self.fields[name] = field
 
     def clean(self):
         data = super().clean()
-        if data.get("task_title") and not (data.get("task_unit") and data.get("task_due")):
-            raise forms.ValidationError(_("A task needs a responsible unit and a due date."))
+        for i in range(1, self.TASK_ROWS + 1):
+            if data.get(f"task{i}_title") and not (data.get(f"task{i}_unit")
+                                                   and data.get(f"task{i}_due")):
+                self.add_error(f"task{i}_title", _("A task needs a responsible unit and a "
+                                                   "due date."))
         return data
+
+    def tasks(self) -> list[dict]:
+        return [{"title": self.cleaned_data[f"task{i}_title"],
+                 "unit": self.cleaned_data[f"task{i}_unit"],
+                 "due_on": self.cleaned_data[f"task{i}_due"]}
+                for i in range(1, self.TASK_ROWS + 1) if self.cleaned_data.get(f"task{i}_title")]
 
 
 class PlanForm(DesignsystemetForm):

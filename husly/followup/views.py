@@ -235,10 +235,7 @@ def coordination_meeting(request, pk: int):
                                   units=Unit.objects.filter(municipality=staff.municipality))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        tasks = []
-        if data["task_title"]:
-            tasks.append({"title": data["task_title"], "unit": data["task_unit"],
-                          "due_on": data["task_due"]})
+        tasks = form.tasks()
         try:
             services.coordination_meeting_hold(
                 meeting=meeting, held_on=data["held_on"], needed_now=data["needed_now"],

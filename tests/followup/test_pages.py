@@ -68,10 +68,11 @@ def test_declining_health_care_on_the_page_opens_the_coordination_meeting(client
     unit = worker.role_assignments.get().unit
     client.post(reverse("followup:coordination_meeting", args=[meeting.pk]), {
         "held_on": "2026-01-07", "needed_now": "Hjelp med mat", "next_steps": "Ny plan",
-        "task_title": "Søke økonomisk sosialhjelp", "task_unit": unit.pk,
-        "task_due": "2026-01-09"})
+        "task1_title": "Søke økonomisk sosialhjelp", "task1_unit": unit.pk,
+        "task1_due": "2026-01-09", "task2_title": "Avklare verge", "task2_unit": unit.pk,
+        "task2_due": "2026-01-12"})
     meeting.refresh_from_db()
-    assert meeting.held_on == TODAY and meeting.tasks.count() == 1
+    assert meeting.held_on == TODAY and meeting.tasks.count() == 2
 
 
 @time_machine.travel(TODAY)

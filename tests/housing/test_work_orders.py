@@ -65,3 +65,19 @@ def test_a_follow_up_worker_orders_work_and_the_caretaker_attaches_a_photo(
     login(client, make_staff(Role.ANALYST))
     assert client.get(reverse("housing:work_order_photo_file",
                               args=[new.pk, photo.pk])).status_code == 403
+
+
+def test_a_caretaker_sees_their_own_orders_and_the_pool_not_a_colleagues(
+    client, login, order, make_staff
+):
+    mine, theirs = make_staff(Role.CARETAKER), make_staff(Role.CARETAKER)
+    services.work_order_create(dwelling=order.dwelling, kind="repair", description="Min jobb",
+                               assigned_to=mine, due_on=order.due_on, by=None)
+    other = services.work_order_create(dwelling=order.dwelling, kind="repair",
+                                       description="Kollegas jobb", assigned_to=theirs,
+                                       due_on=order.due_on, by=None)
+    login(client, mine)
+    body = client.get(reverse("housing:work_order_list")).content.decode()
+    assert "Min jobb" in body and "Bytte lyspære" in body  # own and unassigned
+    assert "Kollegas jobb" not in body
+    assert client.get(reverse("housing:work_order_detail", args=[other.pk])).status_code == 404
