@@ -18,15 +18,33 @@ def agreement_for(*, resident):
 
 def missed_weeks(agreement: FollowUpAgreement, today=None) -> int:
     """How many weeks in a row, up to last week, passed without a done visit."""
+    return missed_weeks_many([agreement], today).get(agreement.pk, 0)
+
+
+LOOKBACK_WEEKS = 52
+
+
+def missed_weeks_many(agreements, today=None) -> dict[int, int]:
+    """`missed_weeks` for many agreements in one query."""
     today = today or timezone.localdate()
+    agreements = list(agreements)
     last_week = week_start(today) - datetime.timedelta(weeks=1)
-    done_weeks = set(agreement.visits.filter(status=VisitStatus.DONE, week_start__lte=last_week)
-                     .values_list("week_start", flat=True))
-    count, week = 0, last_week
-    while week >= week_start(agreement.start_date) and week not in done_weeks and count < 52:
-        count += 1
-        week -= datetime.timedelta(weeks=1)
-    return count
+    done: dict[int, set] = {a.pk: set() for a in agreements}
+    for agreement_id, week in (Visit.objects.filter(
+            agreement__in=[a.pk for a in agreements], status=VisitStatus.DONE,
+            week_start__lte=last_week,
+            week_start__gt=last_week - datetime.timedelta(weeks=LOOKBACK_WEEKS))
+            .values_list("agreement_id", "week_start")):
+        done[agreement_id].add(week)
+    result = {}
+    for agreement in agreements:
+        count, week = 0, last_week
+        first = week_start(agreement.start_date)
+        while week >= first and week not in done[agreement.pk] and count < LOOKBACK_WEEKS:
+            count += 1
+            week -= datetime.timedelta(weeks=1)
+        result[agreement.pk] = count
+    return result
 
 
 def visits_for(*, staff: StaffContext, start: datetime.date, end: datetime.date):
@@ -46,12 +64,9 @@ def alerts_for(*, staff: StaffContext, today=None):
                                                    end_date__isnull=True)
                   .filter(Q(primary_contact=staff.user) | Q(team_id__in=led))
                   .select_related("resident"))
-    alerts = []
-    for agreement in agreements:
-        weeks = missed_weeks(agreement, today)
-        if weeks >= 2:
-            alerts.append((agreement, weeks))
-    return alerts
+    agreements = list(agreements)
+    missed = missed_weeks_many(agreements, today)
+    return [(a, missed[a.pk]) for a in agreements if missed[a.pk] >= 2]
 
 
 def coordination_meetings_open(*, staff: StaffContext):

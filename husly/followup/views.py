@@ -357,18 +357,15 @@ def calendar_feed_manage(request):
 @page("followup")
 def at_risk(request):
     """Tenancies at risk among the residents with a running agreement the user follows."""
-    from husly.access.policy import residents_visible
-    from husly.followup.risk import risk_signals
+    from husly.access.policy import readable_categories, residents_visible
+    from husly.followup.risk import risk_signals_many
 
     staff = request.staff
-    rows = []
-    agreements = (FollowUpAgreement.objects.filter(
+    agreements = list(FollowUpAgreement.objects.filter(
         municipality=staff.municipality, end_date__isnull=True,
         resident__in=residents_visible(staff).values("pk")).select_related("resident"))
-    for agreement in agreements:
-        access = resident_access(staff, agreement.resident)
-        signals = risk_signals(agreement.resident, categories=access.categories)
-        if signals:
-            rows.append((agreement, signals))
+    signals = risk_signals_many(agreements, categories_by_resident=readable_categories(
+        staff, [a.resident_id for a in agreements]))
+    rows = [(a, signals[a.resident_id]) for a in agreements if signals[a.resident_id]]
     rows.sort(key=lambda row: -len(row[1]))
     return render(request, "followup/at_risk.html", {"rows": rows})

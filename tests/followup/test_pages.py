@@ -100,3 +100,34 @@ def test_report_lists_housed_residents_without_agreement(client, login, municipa
     login(client, worker)
     body = client.get(reverse("followup:without_agreement")).content.decode()
     assert resident.family_name in body
+
+
+@time_machine.travel(TODAY)
+def test_follow_up_lists_do_not_issue_more_queries_as_data_grows(client, login, municipality,
+                                                                 team, make_staff):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    worker = make_staff(Role.FOLLOWUP_WORKER, team=team)
+    login(client, worker)
+
+    def add(n):
+        for _ in range(n):
+            resident = _housed(municipality, team, worker)
+            agreement = services.agreement_create(resident=resident, team=team,
+                                                  primary_contact=worker,
+                                                  start_date=datetime.date(2025, 12, 8),
+                                                  by=worker)
+            services.health_care_decline(agreement=agreement, on=TODAY, by=worker)
+
+    def count(name):
+        client.get(reverse(name))
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse(name)).status_code == 200
+        return len(queries)
+
+    add(2)
+    small = [count(n) for n in ("followup:at_risk", "followup:my_week")]
+    add(10)
+    large = [count(n) for n in ("followup:at_risk", "followup:my_week")]
+    assert large == small
