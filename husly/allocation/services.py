@@ -26,7 +26,7 @@ from husly.allocation.models import (
     TaskTemplate,
 )
 from husly.common.businessdays import business_days_add
-from husly.common.events import event_record
+from husly.common.events import event_record, settings_save
 from husly.housing import services as housing
 from husly.housing.models import Dwelling, DwellingStatus, WorkOrderKind
 from husly.people import services as people
@@ -63,14 +63,8 @@ def _locked(application: Application) -> Application:
 
 @transaction.atomic
 def allocation_settings_save(*, municipality, by, **values) -> AllocationSettings:
-    current = settings_for(municipality)
-    for field, value in values.items():
-        setattr(current, field, value)
-    current.full_clean(exclude=["municipality"])
-    current.save()
-    event_record(name="allocation.settings_saved", actor=by, target=current,
-                 municipality=municipality, changes=values)
-    return current
+    return settings_save(instance=settings_for(municipality), values=values, by=by,
+                         name="allocation.settings_saved")
 
 
 @transaction.atomic

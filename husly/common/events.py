@@ -52,3 +52,14 @@ def changes_between(instance: models.Model, fields: dict[str, Any]) -> dict[str,
         if old != new:
             diff[field] = [old, new]
     return diff
+
+
+def settings_save(*, instance: models.Model, values: dict[str, Any], by, name: str):
+    """Save a municipality's settings row with `values` and record `name` as the event."""
+    for field, value in values.items():
+        setattr(instance, field, value)
+    instance.full_clean(exclude=["municipality"])
+    instance.save()
+    event_record(name=name, actor=by, target=instance, municipality=instance.municipality,
+                 changes=values)
+    return instance

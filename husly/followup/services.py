@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from husly.accounts.models import Unit
 from husly.common.businessdays import business_days_add
-from husly.common.events import event_record
+from husly.common.events import event_record, settings_save
 from husly.common.models import Category
 from husly.followup.models import (
     PLAN_PROMPTS,
@@ -344,11 +344,5 @@ def calendar_feed_revoke(*, user) -> None:
 
 @transaction.atomic
 def followup_settings_save(*, municipality, by, **values) -> FollowUpSettings:
-    current = settings_for(municipality)
-    for field, value in values.items():
-        setattr(current, field, value)
-    current.full_clean(exclude=["municipality"])
-    current.save()
-    event_record(name="followup.settings_saved", actor=by, target=current,
-                 municipality=municipality, changes=values)
-    return current
+    return settings_save(instance=settings_for(municipality), values=values, by=by,
+                         name="followup.settings_saved")
