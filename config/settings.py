@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "husly.housing",
     "husly.allocation",
     "husly.followup",
+    "husly.board",
     "husly.demo",
     "husly.api",
     "ninja",

@@ -12,6 +12,7 @@ urlpatterns = [
     path("boliger/", include("husly.housing.urls")),
     path("tildeling/", include("husly.allocation.urls")),
     path("oppfolging/", include("husly.followup.urls")),
+    path("tavle/", include("husly.board.urls")),
     path("api/v1/", api.urls),
 ]
 

@@ -62,6 +62,8 @@ PAGE_ROLES: dict[str, frozenset[str] | None] = {
     "arrears": frozenset({Role.HOUSING_OFFICER, Role.NAV_COUNSELLOR}),
     # Keeping the home: agreements and weekly visits are the follow-up unit's work.
     "followup": frozenset({Role.FOLLOWUP_WORKER, Role.TEAM_LEADER}),
+    # The team board: every member of a team, whatever their unit (not analysts or admins).
+    "board": frozenset(Role.values) - {Role.ANALYST, Role.ADMINISTRATOR},
     # The politically adopted rules are configured by the administrator and the team leader.
     "allocation_settings": frozenset({Role.ADMINISTRATOR, Role.TEAM_LEADER}),
 }
@@ -358,3 +360,10 @@ def readable_categories(staff: StaffContext, resident_ids) -> dict[int, frozense
         if consent.is_in_force(today):
             result[consent.resident_id] = result[consent.resident_id] | set(consent.categories)
     return {pk: frozenset(categories) for pk, categories in result.items()}
+
+
+def may_view_team_board(staff: StaffContext, team) -> bool:
+    """A team's board is for its members."""
+    return (staff.may_open("board") and staff.municipality is not None
+            and team.municipality_id == staff.municipality.pk
+            and team.memberships.filter(user=staff.user).exists())

@@ -4,6 +4,7 @@ from django.utils.translation import gettext as _
 
 NAV = (
     ("residents", "people:resident_list", "/beboere/"),
+    ("board", "board:home", "/tavle/"),
     ("followup", "followup:my_week", "/oppfolging/"),
     ("allocation", "allocation:overview", "/tildeling/"),
     ("tasks", "allocation:my_tasks", "/tildeling/mine-oppgaver/"),
@@ -19,7 +20,7 @@ def staff(request):
     if staff is not None and request.user.is_authenticated:
         labels = {"residents": _("Residents"), "dwellings": _("Dwellings"),
                   "allocation": _("Allocation"), "tasks": _("My tasks"),
-                  "followup": _("My visits"),
+                  "followup": _("My visits"), "board": _("Team board"),
                   "work_orders": _("Work orders"), "allocation_settings": _("Allocation rules")}
         current = max((prefix for _k, _u, prefix in NAV if request.path.startswith(prefix)),
                       key=len, default=None)

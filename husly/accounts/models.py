@@ -91,6 +91,8 @@ class Team(MunicipalityScopedModel):
     """A cross-unit team (housing, follow-up, NAV, caretaker) that follows residents."""
 
     name = models.CharField(_("name"), max_length=120)
+    review_interval_weeks = models.PositiveSmallIntegerField(
+        _("weeks between reviews of each resident"), default=4)
     members = models.ManyToManyField(
         User, through="TeamMembership", related_name="teams", verbose_name=_("members")
     )

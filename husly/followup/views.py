@@ -196,6 +196,8 @@ def visit_reassign(request, pk: int):
         messages.success(request, _("The visit is moved to %(name)s.") % {"name": to})
     if request.POST.get("tilbake") == "uke":
         return redirect("followup:my_week")
+    if request.POST.get("tilbake") == "tavle" and request.POST.get("team", "").isdigit():
+        return redirect("board:team_board", pk=int(request.POST["team"]))
     return redirect("followup:agreement_detail", pk=visit.agreement_id)
 
 

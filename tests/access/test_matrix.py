@@ -30,6 +30,8 @@ ALL_BUT_ANALYST = set(ROLES) - {Role.ANALYST}
 WORK_ORDERS = {Role.CARETAKER, Role.PROPERTY_MANAGER, Role.HOUSING_OFFICER}
 TASKS = set(ROLES) - {Role.ANALYST, Role.ADMINISTRATOR}
 FOLLOWUP = {Role.FOLLOWUP_WORKER, Role.TEAM_LEADER}
+BOARD = set(ROLES) - {Role.ANALYST, Role.ADMINISTRATOR}
+BOARD_MEMBERS = BOARD - {Role.PROPERTY_MANAGER}
 
 
 def status_for(allowed: set, yes=200, no=403):
@@ -81,6 +83,14 @@ EXPECTED = {
         "assess", "statement_request", "preliminary_reply", "offer_viewing", "offer_answer",
         "allocate", "meeting_schedule", "withdraw")},
     "followup:my_week": ("plain", status_for(FOLLOWUP)),
+    # Team members only: the property manager is on no team in this world.
+    # One team: straight to its board; on no team: the (empty) list.
+    "board:home": ("plain", {**status_for(BOARD_MEMBERS, yes=302),
+                             Role.PROPERTY_MANAGER: 200}),
+    "board:team_board": ("team", status_for(BOARD_MEMBERS)),
+    "board:red_board_history": ("team", status_for(BOARD_MEMBERS)),
+    **{f"board:{name}": ("team", {r: 405 for r in ROLES}) for name in (
+        "red_board_put", "red_board_take_off", "review", "note")},
     "followup:without_agreement": ("plain", status_for(FOLLOWUP)),
     "followup:at_risk": ("plain", status_for(FOLLOWUP)),
     "housing:arrears_record": ("related_resident", {r: 405 for r in ROLES}),
@@ -236,6 +246,7 @@ def world(municipality, other_municipality, team, make_staff):
             "visit": {"own": [agreement.visits.first().pk],
                       "foreign": [foreign_agreement.visits.first().pk]},
             "coordination": {"own": [meeting.pk], "foreign": [foreign_meeting.pk]},
+            "team": {"own": [team.pk], "foreign": [foreign_team.pk]},
             "feed": {"own": [followup.calendar_feed_renew(
                 user=users[Role.FOLLOWUP_WORKER]).token], "foreign": ["revoked-or-unknown"]},
             "plan": {"own": [related.pk, "crisis"], "unrelated": [unrelated.pk, "crisis"],

@@ -1,0 +1,128 @@
+import datetime
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from husly.access.decorators import page
+from husly.access.policy import may_view_team_board
+from husly.accounts.models import Team, User
+from husly.board import selectors, services
+from husly.people.models import Resident
+
+
+def _team(request, pk):
+    team = get_object_or_404(Team, pk=pk, municipality=request.staff.municipality)
+    if not may_view_team_board(request.staff, team):
+        raise PermissionDenied
+    return team
+
+
+def _day(request) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(request.GET.get("dag", ""))
+    except ValueError:
+        return timezone.localdate()
+
+
+@page("board")
+def board_home(request):
+    teams = list(Team.objects.filter(municipality=request.staff.municipality,
+                                     memberships__user=request.user))
+    if len(teams) == 1:
+        return redirect("board:team_board", pk=teams[0].pk)
+    return render(request, "board/home.html", {"teams": teams})
+
+
+@page("board")
+def team_board(request, pk: int):
+    team = _team(request, pk)
+    context = selectors.board(staff=request.staff, team=team, day=_day(request))
+    context["meeting_room"] = request.GET.get("motemodus") == "1"
+    context["figures"] = selectors.red_board_figures(team=team)
+    context["team_members"] = [m["member"] for m in context["members"]]
+    if request.htmx and request.htmx.target == "tavle":
+        return render(request, "board/_board.html", context)
+    return render(request, "board/board.html", context)
+
+
+def _resident(team, pk) -> Resident:
+    resident = Resident.objects.filter(pk=pk, municipality_id=team.municipality_id).first()
+    if resident is None:
+        raise Http404
+    return resident
+
+
+def _back(team):
+    return redirect("board:team_board", pk=team.pk)
+
+
+def _run(request, action, success):
+    try:
+        action()
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, success)
+
+
+@require_POST
+@page("board")
+def red_board_put(request, pk: int):
+    team = _team(request, pk)
+    resident = _resident(team, request.POST.get("resident"))
+    _run(request, lambda: services.red_board_put(team=team, resident=resident,
+                                                 reason=request.POST.get("reason", ""),
+                                                 by=request.staff.user),
+         _("%(name)s is on the red board: everyone on the team is responsible.")
+         % {"name": resident.full_name})
+    return _back(team)
+
+
+@require_POST
+@page("board")
+def red_board_take_off(request, pk: int):
+    team = _team(request, pk)
+    resident = _resident(team, request.POST.get("resident"))
+    contact = User.objects.filter(pk=request.POST.get("primary_contact") or None).first()
+    _run(request, lambda: services.red_board_take_off(
+        team=team, resident=resident, reason=request.POST.get("reason", ""),
+        primary_contact=contact, by=request.staff.user),
+        _("%(name)s is off the red board.") % {"name": resident.full_name})
+    return _back(team)
+
+
+@require_POST
+@page("board")
+def review(request, pk: int):
+    team = _team(request, pk)
+    resident = _resident(team, request.POST.get("resident"))
+    _run(request, lambda: services.review_record(
+        team=team, resident=resident, what_matters_now=request.POST.get("what_matters_now", ""),
+        next_steps=request.POST.get("next_steps", ""), by=request.staff.user),
+        _("The review of %(name)s is recorded.") % {"name": resident.full_name})
+    return _back(team)
+
+
+@require_POST
+@page("board")
+def note(request, pk: int):
+    team = _team(request, pk)
+    _run(request, lambda: services.board_note_save(team=team, day=timezone.localdate(),
+                                                   text=request.POST.get("text", ""),
+                                                   by=request.staff.user),
+         _("The meeting note is saved."))
+    return _back(team)
+
+
+@page("board")
+def red_board_history(request, pk: int):
+    team = _team(request, pk)
+    return render(request, "board/history.html", {
+        "team": team, "entries": selectors.red_board_history(team=team),
+        "figures": selectors.red_board_figures(team=team)})
