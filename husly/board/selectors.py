@@ -28,7 +28,9 @@ def board(*, staff: StaffContext, team, day: datetime.date | None = None) -> dic
 
     per_member = {m.pk: {"member": m, "visits": [], "tasks": []} for m in members}
     everyone = {"visits": [], "tasks": []}
-    visits = (Visit.objects.filter(agreement__team=team, agreement__resident_id__in=ids,
+    # A member sees every resident the team follows (the team is the work relation), so
+    # the queries below filter on the team, not on a long list of ids.
+    visits = (Visit.objects.filter(agreement__team=team, agreement__resident__team=team,
                                    planned_on=day)
               .select_related("agreement__resident", "assigned_to"))
     for visit in visits:
@@ -38,7 +40,7 @@ def board(*, staff: StaffContext, team, day: datetime.date | None = None) -> dic
             everyone["visits"].append(visit)
         elif visit.assigned_to_id in per_member:
             per_member[visit.assigned_to_id]["visits"].append(visit)
-    tasks = (MoveInTask.objects.filter(allocation__application__applicant_id__in=ids,
+    tasks = (MoveInTask.objects.filter(allocation__application__applicant__team=team,
                                        allocation__moved_in_on__isnull=True, due_on__lte=day)
              .select_related("allocation__application__applicant", "work_order", "unit"))
     for task in tasks:
@@ -49,22 +51,22 @@ def board(*, staff: StaffContext, team, day: datetime.date | None = None) -> dic
         target["tasks"].append(task)
 
     meetings = list(CoordinationMeeting.objects.filter(
-        agreement__team=team, agreement__resident_id__in=ids, held_on__isnull=True)
+        agreement__team=team, agreement__resident__team=team, held_on__isnull=True)
         .select_related("agreement__resident"))
     for m in meetings:
         m.deadline_state = deadline_state(m.due_on, done=False, today=day)
-    joint = list(Allocation.objects.filter(application__applicant_id__in=ids,
+    joint = list(Allocation.objects.filter(application__applicant__team=team,
                                            meeting__held_on__isnull=True)
                  .select_related("application__applicant", "meeting"))
     for a in joint:
         a.deadline_state = deadline_state(a.meeting_deadline, done=False, today=day)
-    plans_due = list(PlanVersion.objects.filter(resident_id__in=ids, review_on__lte=day)
+    plans_due = list(PlanVersion.objects.filter(resident__team=team, review_on__lte=day)
                      .select_related("resident").order_by("resident_id", "kind", "-number"))
     newest = {}
     for version in plans_due:
         newest.setdefault((version.resident_id, version.kind), version)
 
-    reviews = list(Review.objects.filter(team=team, resident_id__in=ids,
+    reviews = list(Review.objects.filter(team=team, resident__team=team,
                                          held_on__gte=day - datetime.timedelta(
                                              weeks=team.review_interval_weeks))
                    .values_list("resident_id", "held_on"))

@@ -16,6 +16,7 @@ from husly.access.policy import resident_access
 from husly.access.services import access_log_record
 from husly.accounts.models import Unit, User
 from husly.allocation import selectors as allocation_selectors
+from husly.board.models import RedBoardEntry
 from husly.common.models import Category
 from husly.followup import forms, selectors, services
 from husly.followup.models import (
@@ -215,6 +216,9 @@ def my_week(request):
         "plans_due": selectors.plans_due_for_review(staff=staff, today=today),
         "feed": staff.user.calendar_feeds.filter(revoked_at__isnull=True).first(),
         "tasks": [t for t in allocation_selectors.tasks_for(staff=staff) if not t.is_done],
+        "red_board": RedBoardEntry.objects.filter(
+            team__memberships__user=staff.user, taken_off_at__isnull=True,
+            municipality=staff.municipality).select_related("resident", "team"),
     })
 
 

@@ -122,3 +122,16 @@ def test_meeting_room_mode_hides_the_reasons(client, login, board_team, team):
     url = reverse("board:team_board", args=[team.pk])
     assert "Ruset og redd" in client.get(url).content.decode()
     assert "Ruset og redd" not in client.get(url + "?motemodus=1").content.decode()
+
+
+
+@time_machine.travel(TODAY)
+def test_everyone_on_the_team_sees_a_red_board_resident_on_their_own_day_view(
+    client, login, board_team, team, make_staff
+):
+    leader, _worker, resident = board_team
+    colleague = make_staff(Role.FOLLOWUP_WORKER, team=team)
+    services.red_board_put(team=team, resident=resident, reason="Uro", by=leader)
+    login(client, colleague)
+    body = client.get(reverse("followup:my_week")).content.decode()
+    assert resident.full_name in body
