@@ -124,6 +124,7 @@ def demo_build(*, residents: int = 400, seed: int = 2026) -> Municipality:
         dwellings=dwellings, teams=teams, workers=workers, staff=staff, units=units,
     )
     _agreements(municipality=municipality, rng=rng, today=today, staff=staff)
+    _board(municipality=municipality, team=hf_team, staff=staff)
     _allocation_setup(municipality)
     _applications(municipality=municipality, rng=rng, today=today, staff=staff, units=units,
                   team=hf_team)
@@ -437,3 +438,26 @@ def _agreements(*, municipality, rng, today, staff):
         if i == 7 and agreement.health_care_accepted:
             followup.health_care_decline(agreement=agreement, on=today,
                                          by=resident.primary_contact)
+
+
+def _board(*, municipality, team, staff):
+    """Two residents on the red board (one since taken off) and a few reviews this cycle."""
+    from husly.board import services as board
+    from husly.people.models import Resident
+
+    followed = list(Resident.objects.filter(municipality=municipality, team=team)
+                    .exclude(primary_contact__isnull=True).order_by("id")[:12])
+    if len(followed) < 4:
+        return
+    leader = staff["leder"]
+    board.red_board_put(team=team, resident=followed[0], by=leader,
+                        reason="Har sluttet å åpne døra og svarer ikke på telefon.")
+    board.red_board_put(team=team, resident=followed[1], by=leader,
+                        reason="Mye uro og klager fra naboer.")
+    board.red_board_take_off(team=team, resident=followed[1], by=leader,
+                             reason="Roligere etter samtale og ny avtale med NAV.",
+                             primary_contact=staff["miljo"])
+    for resident in followed[2:8]:
+        board.review_record(team=team, resident=resident, by=leader,
+                            what_matters_now="Trives i boligen, ønsker dagaktivitet.",
+                            next_steps="Primærkontakt undersøker arbeidstrening.")
