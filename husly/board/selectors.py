@@ -25,6 +25,9 @@ def board(*, staff: StaffContext, team, day: datetime.date | None = None) -> dic
     red = list(RedBoardEntry.objects.filter(team=team, taken_off_at__isnull=True)
                .select_related("resident", "put_on_by").order_by("put_on_at"))
     red_ids = {e.resident_id for e in red}
+    for entry in red:
+        # The reason is follow-up information: only for members who may read it.
+        entry.reason_shown = Category.FOLLOWUP in readable.get(entry.resident_id, ())
 
     per_member = {m.pk: {"member": m, "visits": [], "tasks": []} for m in members}
     everyone = {"visits": [], "tasks": []}

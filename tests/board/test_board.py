@@ -135,3 +135,16 @@ def test_everyone_on_the_team_sees_a_red_board_resident_on_their_own_day_view(
     login(client, colleague)
     body = client.get(reverse("followup:my_week")).content.decode()
     assert resident.full_name in body
+
+
+
+@time_machine.travel(TODAY)
+def test_the_red_board_reason_is_follow_up_information(client, login, board_team, team,
+                                                       make_staff):
+    leader, _worker, resident = board_team
+    nav = make_staff(Role.NAV_COUNSELLOR, team=team)
+    services.red_board_put(team=team, resident=resident, reason="Psykose i helgen", by=leader)
+    login(client, nav)
+    body = client.get(reverse("board:team_board", args=[team.pk])).content.decode()
+    assert resident.full_name in body
+    assert "Psykose" not in body
