@@ -45,6 +45,8 @@ def team_board(request, pk: int):
     context["meeting_room"] = request.GET.get("motemodus") == "1"
     context["figures"] = selectors.red_board_figures(team=team)
     context["team_members"] = [m["member"] for m in context["members"]]
+    context["previous_day"] = context["day"] - datetime.timedelta(days=1)
+    context["next_day"] = context["day"] + datetime.timedelta(days=1)
     if request.htmx and request.htmx.target == "tavle":
         return render(request, "board/_board.html", context)
     return render(request, "board/board.html", context)

@@ -346,3 +346,25 @@ def calendar_feed_revoke(*, user) -> None:
 def followup_settings_save(*, municipality, by, **values) -> FollowUpSettings:
     return settings_save(instance=settings_for(municipality), values=values, by=by,
                          name="followup.settings_saved")
+
+
+@transaction.atomic
+def visit_reschedule(*, visit: Visit, to: datetime.date, by) -> Visit:
+    """Move a planned visit to another day of the same week (the weekly rhythm stays)."""
+    visit = Visit.objects.select_for_update().select_related("agreement__team").get(pk=visit.pk)
+    if visit.status != VisitStatus.PLANNED:
+        raise ValidationError(_("Only planned visits can be moved."))
+    if not _on_team(by, visit.agreement.team):
+        raise ValidationError(_("Only members of the team that follows the resident record "
+                                "its visits. Ask the team leader to add you."))
+    if week_start(to) != visit.week_start:
+        raise ValidationError({"to": [_("Choose a day in the same week; next week has its "
+                                        "own visit.")]})
+    if to < timezone.localdate():
+        raise ValidationError({"to": [_("The date is in the past. Choose today or later.")]})
+    old = visit.planned_on
+    visit.planned_on = to
+    visit.save(update_fields=["planned_on"])
+    event_record(name="visit.rescheduled", actor=by, target=visit,
+                 changes={"planned_on": [old, to]})
+    return visit

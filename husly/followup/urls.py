@@ -23,5 +23,6 @@ urlpatterns = [
     path("beboere/<int:resident_pk>/planer/<slug:kind>.pdf", views.plan_pdf, name="plan_pdf"),
     path("besok/<int:pk>/", views.visit_record, name="visit_record"),
     path("besok/<int:pk>/flytt/", views.visit_reassign, name="visit_reassign"),
+    path("besok/<int:pk>/ny-dag/", views.visit_reschedule, name="visit_reschedule"),
     path("koordinering/<int:pk>/", views.coordination_meeting, name="coordination_meeting"),
 ]

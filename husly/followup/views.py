@@ -8,6 +8,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -178,6 +179,29 @@ def visit_record(request, pk: int):
             messages.success(request, _("The visit is recorded."))
             return redirect("followup:my_week")
     return render(request, "followup/visit_form.html", {"form": form, "visit": visit})
+
+
+@require_POST
+@page("board")
+def visit_reschedule(request, pk: int):
+    visit = _visit(request, pk)
+    _with_followup_access(request, visit.agreement.resident, "visit_reschedule")
+    form = forms.DateForm(request.POST)
+    if form.is_valid():
+        try:
+            services.visit_reschedule(visit=visit, to=form.cleaned_data["on"],
+                                      by=request.staff.user)
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("The visit is moved to %(date)s.") % {
+                "date": date_format(form.cleaned_data["on"], "DATE_FORMAT")})
+    else:
+        messages.error(request, _("Give a valid date."))
+    if request.POST.get("team", "").isdigit():
+        return redirect("board:team_board", pk=int(request.POST["team"]))
+    return redirect("followup:agreement_detail", pk=visit.agreement_id)
 
 
 @require_POST

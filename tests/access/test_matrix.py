@@ -108,6 +108,7 @@ EXPECTED = {
     **{f"followup:{name}": ("agreement", {r: 405 for r in ROLES}) for name in (
         "agreement_sign", "health_care_decline", "health_care_accept", "agreement_end")},
     "followup:visit_reassign": ("visit", {r: 405 for r in ROLES}),
+    "followup:visit_reschedule": ("visit", {r: 405 for r in ROLES}),
     # The JSON API: the same rules; the endpoints check them themselves (husly.api.api).
     "api:api-root": ("plain", {r: 404 for r in ROLES}),
     "api:openapi-json": ("plain", {r: 200 for r in ROLES}),

@@ -148,3 +148,32 @@ def test_the_red_board_reason_is_follow_up_information(client, login, board_team
     body = client.get(reverse("board:team_board", args=[team.pk])).content.decode()
     assert resident.full_name in body
     assert "Psykose" not in body
+
+
+
+def test_a_visit_moves_to_another_day_of_its_week_from_the_board(client, login, board_team,
+                                                                 team, municipality):
+    import datetime as dt
+
+    from husly.followup import services as followup
+    from husly.followup.models import Visit
+    from tests.factories import DwellingFactory, TenancyFactory
+
+    leader, worker, resident = board_team
+    monday = dt.date(2026, 3, 2)
+    with time_machine.travel(monday):
+        TenancyFactory(dwelling=DwellingFactory(municipality=municipality),
+                       residents=[resident], start_date=dt.date(2026, 1, 1))
+        agreement = followup.agreement_create(resident=resident, team=team,
+                                              primary_contact=worker, start_date=monday,
+                                              visit_weekday=0, by=worker)
+        visit = Visit.objects.get(agreement=agreement, planned_on=monday)
+        login(client, leader)
+        assert f'id="dag-{visit.pk}"' in client.get(
+            reverse("board:team_board", args=[team.pk])).content.decode()
+        client.post(reverse("followup:visit_reschedule", args=[visit.pk]),
+                    {"on": "2026-03-04", "team": team.pk})
+        visit.refresh_from_db()
+        assert visit.planned_on == dt.date(2026, 3, 4)
+        with pytest.raises(ValidationError):
+            followup.visit_reschedule(visit=visit, to=dt.date(2026, 3, 9), by=leader)
