@@ -14,8 +14,6 @@ class StaffSessionMiddleware:
         "/static/", "/i18n/", "/konto/logg-inn/", "/konto/logg-ut/", "/konto/tofaktor/",
         # The API answers 401 itself (husly.api.auth) instead of redirecting.
         "/api/",
-        # Calendar apps fetch the feed without a session; its secret token is the key.
-        "/oppfolging/kalender/",
     )
 
     def __init__(self, get_response):
@@ -24,11 +22,18 @@ class StaffSessionMiddleware:
     def __call__(self, request):
         user = request.user
         request.staff = staff_context_for(user, request.session.get(SESSION_MUNICIPALITY))
-        if user.is_authenticated and not request.path.startswith(self.EXEMPT_PREFIXES):
+        if (user.is_authenticated and not request.path.startswith(self.EXEMPT_PREFIXES)
+                and not self._calendar_feed(request.path)):
             step = two_factor_step(user)
             if step and not user.is_verified():
                 return redirect(reverse(step) + f"?next={request.get_full_path()}")
         return self.get_response(request)
+
+    @staticmethod
+    def _calendar_feed(path: str) -> bool:
+        # Calendar apps fetch the feed without a session; its secret token is the key.
+        # Managing the feed is not exempt: that needs a verified login like everything else.
+        return path.startswith("/oppfolging/kalender/") and path.endswith(".ics")
 
 
 def two_factor_step(user) -> str | None:

@@ -38,3 +38,13 @@ def test_the_feed_has_visits_but_no_health_data_and_no_protected_address(
     assert "medisin" not in body and "angst" not in body
     client.post(reverse("followup:calendar_feed_manage"), {"action": "revoke"})
     assert Client().get(reverse("followup:calendar_feed", args=[token])).status_code == 404
+
+
+
+def test_managing_the_feed_needs_two_factor(client, municipality, team, make_staff):
+    worker = make_staff(Role.FOLLOWUP_WORKER, team=team)
+    client.force_login(worker)  # password only, no second factor
+    response = client.post(reverse("followup:calendar_feed_manage"), {"action": "renew"})
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:otp_setup"))
+    assert not worker.calendar_feeds.exists()
