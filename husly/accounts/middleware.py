@@ -22,10 +22,12 @@ class StaffSessionMiddleware:
     def __call__(self, request):
         user = request.user
         request.staff = staff_context_for(user, request.session.get(SESSION_MUNICIPALITY))
-        if (user.is_authenticated and not request.path.startswith(self.EXEMPT_PREFIXES)
+        if (user.is_authenticated and not user.is_verified()
+                and not request.path.startswith(self.EXEMPT_PREFIXES)
                 and not self._calendar_feed(request.path)):
+            # Only an unverified session costs the device lookup.
             step = two_factor_step(user)
-            if step and not user.is_verified():
+            if step:
                 return redirect(reverse(step) + f"?next={request.get_full_path()}")
         return self.get_response(request)
 
