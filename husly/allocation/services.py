@@ -27,6 +27,7 @@ from husly.allocation.models import (
 )
 from husly.common.businessdays import business_days_add
 from husly.common.events import event_record, settings_save
+from husly.common.formats import date_long
 from husly.housing import services as housing
 from husly.housing.models import Dwelling, DwellingStatus, WorkOrderKind
 from husly.people import services as people
@@ -246,18 +247,8 @@ def preliminary_reply_due(application: Application, today=None) -> bool:
     today = today or timezone.localdate()
     undecided = application.state in (S.RECEIVED, S.STATEMENT_REQUESTED, S.STATEMENT_GIVEN)
     return (undecided and application.preliminary_reply_on is None
-            and today >= _one_month_after(application.registered_on))
+            and today >= _add_months(application.registered_on, 1))
 
-
-def _one_month_after(day: datetime.date) -> datetime.date:
-    month = day.month % 12 + 1
-    year = day.year + (day.month == 12)
-    for candidate_day in (day.day, 30, 29, 28):
-        try:
-            return datetime.date(year, month, candidate_day)
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
 
 
 @transaction.atomic
@@ -367,7 +358,7 @@ def allocation_register(*, application: Application, by, allocated_on=None) -> A
     if deadline < today:
         raise ValidationError({"allocated_on": [_(
             "With this allocation date the joint meeting would already be overdue (%(date)s). "
-            "Use a later allocation date.") % {"date": _date(deadline)}]})
+            "Use a later allocation date.") % {"date": date_long(deadline)}]})
     if Allocation.objects.filter(dwelling=dwelling, moved_in_on__isnull=True).exists():
         raise ValidationError(_("The dwelling has just been allocated to someone else."))
     try:
@@ -387,11 +378,6 @@ def allocation_register(*, application: Application, by, allocated_on=None) -> A
                           "meeting_deadline": deadline})
     return allocation
 
-
-def _date(value):
-    from django.utils.formats import date_format
-
-    return date_format(value, "DATE_FORMAT")
 
 
 @transaction.atomic
@@ -514,7 +500,7 @@ def allocation_move_in(*, allocation: Allocation, moved_in_on: datetime.date,
     if moved_in_on < allocation.allocated_on:
         raise ValidationError({"moved_in_on": [_("Move-in cannot be before the allocation "
                                                  "(%(date)s).") % {
-            "date": _date(allocation.allocated_on)}]})
+            "date": date_long(allocation.allocated_on)}]})
     if moved_in_on > timezone.localdate():
         raise ValidationError({"moved_in_on": [_("Register move-in on the day the keys are "
                                                  "handed over, not before.")]})

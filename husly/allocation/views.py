@@ -2,8 +2,8 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -18,7 +18,9 @@ from husly.access.services import access_log_record
 from husly.allocation import forms, letters, matching, selectors, services
 from husly.allocation.models import ApplicationState, DeclineReason, MoveInTask
 from husly.common.deadlines import deadline_state
+from husly.common.documents import pdf_response
 from husly.common.models import Category
+from husly.common.views import service_call
 
 S = ApplicationState
 
@@ -31,18 +33,6 @@ def _application_with_access(request, pk):
     if not access.allowed:
         raise PermissionDenied
     return application, access
-
-
-def _run(request, action, success):
-    """Call a service; on a refusal show its message and nothing is saved."""
-    try:
-        action()
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-        return False
-    messages.success(request, success)
-    return True
 
 
 @page("allocation")
@@ -99,7 +89,7 @@ def application_detail(request, pk: int):
     context["statement"] = statement
     if statement and not statement.given_on:
         context["statement_state"] = deadline_state(statement.due_on, done=False,
-                                                    today=_today())
+                                                    today=timezone.localdate())
     if access.reads(Category.HOUSING):
         assessments = {a.criterion_id: a.verdict for a in application.assessments.all()}
         context["assessment_form"] = forms.AssessmentForm(
@@ -115,21 +105,15 @@ def application_detail(request, pk: int):
         for task in tasks:
             task.is_done = services.task_is_done(task)
             task.deadline_state = deadline_state(task.due_on, done=task.is_done,
-                                                 today=_today())
+                                                 today=timezone.localdate())
             task.may_complete = may_complete_task(staff, task) and not task.work_order_id
         context.update({
             "allocation": allocation, "tasks": tasks,
             "meeting_state": deadline_state(allocation.meeting_deadline,
                                             done=allocation.meeting.held_on is not None,
-                                            today=_today()),
+                                            today=timezone.localdate()),
         })
     return render(request, "allocation/application_detail.html", context)
-
-
-def _today():
-    from django.utils import timezone
-
-    return timezone.localdate()
 
 
 @require_POST
@@ -152,7 +136,7 @@ def assess(request, pk: int):
 @page("allocation_manage")
 def statement_request(request, pk: int):
     application, _access = _application_with_access(request, pk)
-    _run(request, lambda: services.statement_request(application=application,
+    service_call(request, lambda: services.statement_request(application=application,
                                                      by=request.staff.user),
          _("The follow-up unit is asked for its statement."))
     return redirect("allocation:application_detail", pk=pk)
@@ -201,28 +185,21 @@ def decision_letter(request, pk: int):
         messages.error(request, _("There is no decision yet."))
         return redirect("allocation:application_detail", pk=pk)
     pdf = letters.decision_letter_pdf(decision)
-    return _pdf_response(pdf, f"vedtak-{application.pk}.pdf")
+    return pdf_response(pdf, f"vedtak-{application.pk}.pdf")
 
 
 @page("allocation_manage")
 def preliminary_reply_letter(request, pk: int):
     application, _access = _application_with_access(request, pk)
-    return _pdf_response(letters.preliminary_reply_pdf(application),
+    return pdf_response(letters.preliminary_reply_pdf(application),
                          f"forelopig-svar-{application.pk}.pdf")
-
-
-def _pdf_response(pdf: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    response["Cache-Control"] = "no-store"
-    return response
 
 
 @require_POST
 @page("allocation_manage")
 def preliminary_reply(request, pk: int):
     application, _access = _application_with_access(request, pk)
-    _run(request, lambda: services.preliminary_reply_record(application=application,
+    service_call(request, lambda: services.preliminary_reply_record(application=application,
                                                             by=request.staff.user),
          _("The preliminary reply is recorded as sent."))
     return redirect("allocation:application_detail", pk=pk)
@@ -267,7 +244,7 @@ def offer_viewing(request, pk: int):
     application, _access = _application_with_access(request, pk)
     form = forms.ViewingForm(request.POST)
     if form.is_valid():
-        _run(request, lambda: services.offer_viewing_record(
+        service_call(request, lambda: services.offer_viewing_record(
             application=application, viewing_on=form.cleaned_data["viewing_on"],
             companions=form.cleaned_data["companions"], by=request.staff.user),
             _("The viewing is recorded."))
@@ -282,7 +259,7 @@ def offer_answer(request, pk: int):
     application, _access = _application_with_access(request, pk)
     form = forms.AnswerForm(request.POST)
     if form.is_valid():
-        _run(request, lambda: services.offer_answer(
+        service_call(request, lambda: services.offer_answer(
             application=application, accepted=form.cleaned_data["accepted"],
             decline_reason=form.cleaned_data["decline_reason"], by=request.staff.user),
             _("The answer is recorded."))
@@ -295,7 +272,7 @@ def offer_answer(request, pk: int):
 @page("allocation_manage")
 def allocate(request, pk: int):
     application, _access = _application_with_access(request, pk)
-    _run(request, lambda: services.allocation_register(application=application,
+    service_call(request, lambda: services.allocation_register(application=application,
                                                        by=request.staff.user),
          _("The allocation is registered. Hold the joint meeting before the deadline."))
     return redirect("allocation:application_detail", pk=pk)
@@ -307,7 +284,7 @@ def meeting_schedule(request, pk: int):
     application, _access = _application_with_access(request, pk)
     form = forms.ScheduleForm(request.POST)
     if form.is_valid() and hasattr(application, "allocation"):
-        _run(request, lambda: services.joint_meeting_schedule(
+        service_call(request, lambda: services.joint_meeting_schedule(
             meeting=application.allocation.meeting, on=form.cleaned_data["scheduled_on"],
             by=request.staff.user), _("The meeting is scheduled."))
     else:
@@ -348,7 +325,7 @@ def task_complete(request, pk: int):
                              allocation__municipality=staff.municipality)
     if not may_complete_task(staff, task):
         raise PermissionDenied
-    _run(request, lambda: services.move_in_task_complete(task=task, by=staff.user),
+    service_call(request, lambda: services.move_in_task_complete(task=task, by=staff.user),
          _("The task is done."))
     if request.POST.get("fra") == "mine":
         return redirect("allocation:my_tasks")
@@ -380,7 +357,7 @@ def move_in(request, pk: int):
 @page("allocation_manage")
 def withdraw(request, pk: int):
     application, _access = _application_with_access(request, pk)
-    _run(request, lambda: services.application_withdraw(application=application,
+    service_call(request, lambda: services.application_withdraw(application=application,
                                                         by=request.staff.user),
          _("The application is withdrawn."))
     return redirect("allocation:application_detail", pk=pk)
@@ -474,7 +451,7 @@ def task_reassign(request, pk: int):
     if to is None:
         messages.error(request, _("Choose a colleague."))
     else:
-        _run(request, lambda: services.move_in_task_assign(task=task, assigned_to=to,
+        service_call(request, lambda: services.move_in_task_assign(task=task, assigned_to=to,
                                                            by=staff.user),
              _("The task is moved to %(name)s.") % {"name": to})
     return redirect("allocation:my_tasks")

@@ -1,7 +1,6 @@
 import datetime
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -12,6 +11,7 @@ from husly.access.decorators import page
 from husly.access.policy import may_view_team_board
 from husly.accounts.models import Team, User
 from husly.board import selectors, services
+from husly.common.views import service_call
 from husly.people.models import Resident
 
 
@@ -63,22 +63,12 @@ def _back(team):
     return redirect("board:team_board", pk=team.pk)
 
 
-def _run(request, action, success):
-    try:
-        action()
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, success)
-
-
 @require_POST
 @page("board")
 def red_board_put(request, pk: int):
     team = _team(request, pk)
     resident = _resident(team, request.POST.get("resident"))
-    _run(request, lambda: services.red_board_put(team=team, resident=resident,
+    service_call(request, lambda: services.red_board_put(team=team, resident=resident,
                                                  reason=request.POST.get("reason", ""),
                                                  by=request.staff.user),
          _("%(name)s is on the red board: everyone on the team is responsible.")
@@ -92,7 +82,7 @@ def red_board_take_off(request, pk: int):
     team = _team(request, pk)
     resident = _resident(team, request.POST.get("resident"))
     contact = User.objects.filter(pk=request.POST.get("primary_contact") or None).first()
-    _run(request, lambda: services.red_board_take_off(
+    service_call(request, lambda: services.red_board_take_off(
         team=team, resident=resident, reason=request.POST.get("reason", ""),
         primary_contact=contact, by=request.staff.user),
         _("%(name)s is off the red board.") % {"name": resident.full_name})
@@ -104,7 +94,7 @@ def red_board_take_off(request, pk: int):
 def review(request, pk: int):
     team = _team(request, pk)
     resident = _resident(team, request.POST.get("resident"))
-    _run(request, lambda: services.review_record(
+    service_call(request, lambda: services.review_record(
         team=team, resident=resident, what_matters_now=request.POST.get("what_matters_now", ""),
         next_steps=request.POST.get("next_steps", ""), by=request.staff.user),
         _("The review of %(name)s is recorded.") % {"name": resident.full_name})
@@ -115,7 +105,7 @@ def review(request, pk: int):
 @page("board")
 def note(request, pk: int):
     team = _team(request, pk)
-    _run(request, lambda: services.board_note_save(team=team, day=timezone.localdate(),
+    service_call(request, lambda: services.board_note_save(team=team, day=timezone.localdate(),
                                                    text=request.POST.get("text", ""),
                                                    by=request.staff.user),
          _("The meeting note is saved."))

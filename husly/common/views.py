@@ -29,3 +29,19 @@ def server_error(request):
     from django.template import loader
 
     return HttpResponseServerError(loader.get_template("500.html").render())
+
+
+def service_call(request, action, success: str) -> bool:
+    """Run a service from a button: its refusal becomes an error message (nothing is saved),
+    otherwise `success` is shown."""
+    from django.contrib import messages
+    from django.core.exceptions import ValidationError
+
+    try:
+        action()
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return False
+    messages.success(request, success)
+    return True

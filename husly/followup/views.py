@@ -6,9 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -18,6 +16,8 @@ from husly.access.services import access_log_record
 from husly.accounts.models import Unit, User
 from husly.allocation import selectors as allocation_selectors
 from husly.board.models import RedBoardEntry
+from husly.common.documents import document_html, pdf_from_html, pdf_response
+from husly.common.formats import date_long
 from husly.common.models import Category
 from husly.followup import forms, selectors, services
 from husly.followup.models import (
@@ -139,17 +139,11 @@ def agreement_end(request, pk: int):
 def agreement_pdf(request, pk: int):
     agreement = _agreement(request, pk)
     _with_followup_access(request, agreement.resident, "agreement_pdf")
-    from weasyprint import HTML
-
     municipality = agreement.municipality
-    with translation.override(municipality.written_language):
-        html = render_to_string("followup/letters/agreement.html", {
-            "agreement": agreement, "municipality": municipality,
-            "today": timezone.localdate(), "language": municipality.written_language})
-    response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="oppfolgingsavtale-{agreement.pk}.pdf"'
-    response["Cache-Control"] = "no-store"
-    return response
+    html = document_html("followup/letters/agreement.html", {
+        "agreement": agreement, "municipality": municipality, "today": timezone.localdate(),
+    }, language=municipality.written_language)
+    return pdf_response(pdf_from_html(html), f"oppfolgingsavtale-{agreement.pk}.pdf")
 
 
 def _visit(request, pk):
@@ -196,7 +190,7 @@ def visit_reschedule(request, pk: int):
                 messages.error(request, message)
         else:
             messages.success(request, _("The visit is moved to %(date)s.") % {
-                "date": date_format(form.cleaned_data["on"], "DATE_FORMAT")})
+                "date": date_long(form.cleaned_data["on"])})
     else:
         messages.error(request, _("Give a valid date."))
     if request.POST.get("team", "").isdigit():
@@ -341,17 +335,11 @@ def plan_pdf(request, resident_pk: int, kind: str):
     latest = selectors.plan_versions(resident=resident, kind=kind).first()
     if latest is None:
         raise Http404
-    from weasyprint import HTML
-
-    municipality = resident.municipality
-    with translation.override(municipality.written_language):
-        html = render_to_string("followup/letters/plan.html", {
-            "resident": resident, "version": latest, "kind": PlanKind(kind),
-            "prompts": PLAN_PROMPTS[kind], "language": municipality.written_language})
-    response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="plan-{kind}.pdf"'
-    response["Cache-Control"] = "no-store"
-    return response
+    html = document_html("followup/letters/plan.html", {
+        "resident": resident, "version": latest, "kind": PlanKind(kind),
+        "prompts": PLAN_PROMPTS[kind],
+    }, language=resident.municipality.written_language)
+    return pdf_response(pdf_from_html(html), f"plan-{kind}.pdf")
 
 
 @page("public")

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from husly.common.events import event_record
+from husly.common.formats import date_long
 from husly.common.identifiers import (
     bruksenhetsnummer_validate,
     matrikkel_parse,
@@ -139,16 +140,11 @@ def _tenancy_overlap_error(dwelling, start, end, exclude_pk=None):
         return None
     if other.end_date:
         return _("The dwelling is let from %(start)s to %(end)s in that period. Choose dates "
-                 "outside that tenancy.") % {"start": _date(other.start_date),
-                                             "end": _date(other.end_date)}
+                 "outside that tenancy.") % {"start": date_long(other.start_date),
+                                             "end": date_long(other.end_date)}
     return _("The dwelling is let from %(start)s with no end date. End that tenancy first.") % {
-        "start": _date(other.start_date)}
+        "start": date_long(other.start_date)}
 
-
-def _date(value: datetime.date) -> str:
-    from django.utils.formats import date_format
-
-    return date_format(value, "DATE_FORMAT")
 
 
 @transaction.atomic
@@ -220,7 +216,7 @@ def tenancy_end(
         errors["end_date"] = [_("The tenancy has already ended.")]
     elif end_date < tenancy.start_date:
         errors["end_date"] = [_("The end date is before the start date (%(start)s). Correct "
-                                "the end date.") % {"start": _date(tenancy.start_date)}]
+                                "the end date.") % {"start": date_long(tenancy.start_date)}]
     if not end_reason:
         errors["end_reason"] = [_("Choose why the tenancy ended.")]
     if errors:
