@@ -13,6 +13,7 @@ from husly.access.policy import may_complete_work_order, resident_access
 from husly.access.services import access_log_record
 from husly.accounts.models import Team, User
 from husly.api import schemas
+from husly.common.businessdays import week_start
 from husly.common.models import Category
 from husly.followup import selectors, services
 from husly.followup.models import PlanKind, Visit
@@ -107,7 +108,7 @@ def visits(request, start: datetime.date | None = None, end: datetime.date | Non
     """The caller's visits; by default this week and next."""
     _require(request, "followup")
     today = timezone.localdate()
-    start = start or services.week_start(today)
+    start = start or week_start(today)
     end = end or start + datetime.timedelta(days=13)
     return [_visit_out(v) for v in selectors.visits_for(staff=request.staff, start=start,
                                                         end=end)]

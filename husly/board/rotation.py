@@ -3,15 +3,13 @@ cycle of N weeks, spread evenly, and stays in the same slot when others join or 
 
 import datetime
 
+from husly.common.businessdays import week_start
+
 EPOCH = datetime.date(2024, 1, 1)  # a Monday: weeks are counted from here
 
 
 def week_index(day: datetime.date) -> int:
     return (day - EPOCH).days // 7
-
-
-def week_start(day: datetime.date) -> datetime.date:
-    return day - datetime.timedelta(days=day.weekday())
 
 
 def slot(resident_id: int, interval_weeks: int) -> int:

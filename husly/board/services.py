@@ -7,13 +7,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from husly.accounts.selectors import team_has_member
 from husly.board.models import BoardNote, RedBoardEntry, Review
 from husly.common.events import event_record
 from husly.people.models import Resident
-
-
-def _member(team, user) -> bool:
-    return team.memberships.filter(user=user).exists()
 
 
 def _followed(team, resident) -> None:
@@ -27,7 +24,7 @@ def red_board_put(*, team, resident, reason: str, by) -> RedBoardEntry:
     """On the red board the resident has no single primary contact: everyone is."""
     resident = Resident.objects.select_for_update().get(pk=resident.pk)
     _followed(team, resident)
-    if not _member(team, by):
+    if not team_has_member(team, by):
         raise ValidationError(_("Only members of the team use its board."))
     if not reason.strip():
         raise ValidationError({"reason": [_("Write why the resident goes on the red board.")]})
@@ -56,12 +53,12 @@ def red_board_take_off(*, team, resident, reason: str, primary_contact, by) -> R
     entry = RedBoardEntry.objects.filter(resident=resident, taken_off_at__isnull=True).first()
     if entry is None:
         raise ValidationError(_("The resident is not on the red board."))
-    if not _member(team, by):
+    if not team_has_member(team, by):
         raise ValidationError(_("Only members of the team use its board."))
     if not reason.strip():
         raise ValidationError({"reason": [_("Write why the resident comes off the red "
                                             "board.")]})
-    if primary_contact is None or not _member(team, primary_contact):
+    if primary_contact is None or not team_has_member(team, primary_contact):
         raise ValidationError({"primary_contact": [_("Choose a primary contact from the "
                                                      "team.")]})
     entry.taken_off_at = timezone.now()
@@ -79,7 +76,7 @@ def red_board_take_off(*, team, resident, reason: str, primary_contact, by) -> R
 def review_record(*, team, resident, what_matters_now: str, next_steps: str, by,
                   held_on: datetime.date | None = None) -> Review:
     _followed(team, resident)
-    if not _member(team, by):
+    if not team_has_member(team, by):
         raise ValidationError(_("Only members of the team use its board."))
     errors = {}
     if not what_matters_now.strip():
@@ -99,7 +96,7 @@ def review_record(*, team, resident, what_matters_now: str, next_steps: str, by,
 
 @transaction.atomic
 def board_note_save(*, team, day: datetime.date, text: str, by) -> BoardNote:
-    if not _member(team, by):
+    if not team_has_member(team, by):
         raise ValidationError(_("Only members of the team use its board."))
     note, _created = BoardNote.objects.update_or_create(
         team=team, day=day, defaults={"municipality_id": team.municipality_id,

@@ -27,3 +27,8 @@ def business_days_add(start: datetime.date, days: int) -> datetime.date:
         if is_business_day(current):
             remaining -= 1
     return current
+
+
+def week_start(day: datetime.date) -> datetime.date:
+    """The Monday of the day's week (Norwegian weeks start on Monday)."""
+    return day - datetime.timedelta(days=day.weekday())

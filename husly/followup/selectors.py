@@ -6,8 +6,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from husly.access.policy import StaffContext, residents_visible
+from husly.common.businessdays import week_start
 from husly.followup.models import CoordinationMeeting, FollowUpAgreement, Visit, VisitStatus
-from husly.followup.services import week_start
 from husly.housing.models import Tenancy
 
 

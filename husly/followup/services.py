@@ -8,7 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from husly.accounts.models import Unit
-from husly.common.businessdays import business_days_add
+from husly.accounts.selectors import team_has_member
+from husly.common.businessdays import business_days_add, week_start
 from husly.common.events import event_record, settings_save
 from husly.common.models import Category
 from husly.followup.models import (
@@ -31,14 +32,6 @@ def settings_for(municipality) -> FollowUpSettings:
             or FollowUpSettings(municipality=municipality))
 
 
-def week_start(day: datetime.date) -> datetime.date:
-    return day - datetime.timedelta(days=day.weekday())
-
-
-def _on_team(user, team) -> bool:
-    return team.memberships.filter(user=user).exists()
-
-
 @transaction.atomic
 def agreement_create(*, resident, team, primary_contact, start_date: datetime.date, by,
                      visit_weekday: int = 1, health_care_accepted: bool = True,
@@ -52,7 +45,7 @@ def agreement_create(*, resident, team, primary_contact, start_date: datetime.da
                                   "agreement belongs to a tenancy: register it first.")]
     if team.municipality_id != resident.municipality_id:
         errors["team"] = [_("Choose a team in this municipality.")]
-    elif not _on_team(primary_contact, team):
+    elif not team_has_member(team, primary_contact):
         errors["primary_contact"] = [_("The primary contact must be a member of the team.")]
     if FollowUpAgreement.objects.filter(resident=resident, end_date__isnull=True).exists():
         errors["start_date"] = [_("The resident already has a running agreement. Open it "
@@ -228,7 +221,7 @@ def visit_record(*, visit: Visit, status: str, by, visitors=(), actions: str = "
         raise TypeError(f"unknown checklist items: {sorted(unknown)}")
     if status not in VisitStatus.values or status == VisitStatus.PLANNED:
         raise ValidationError({"status": [_("Choose how the visit went.")]})
-    if not _on_team(by, agreement.team):
+    if not team_has_member(agreement.team, by):
         raise ValidationError(_("Only members of the team that follows the resident record "
                                 "its visits. Ask the team leader to add you."))
     if visit.planned_on < agreement.start_date or (
@@ -244,7 +237,7 @@ def visit_record(*, visit: Visit, status: str, by, visitors=(), actions: str = "
         raise ValidationError({"note_category": [_("Only health personnel write health "
                                                    "notes. Choose follow-up.")]})
     visitors = list(visitors) or [by]
-    outsiders = [v for v in visitors if not _on_team(v, agreement.team)]
+    outsiders = [v for v in visitors if not team_has_member(agreement.team, v)]
     if outsiders:
         raise ValidationError({"visitors": [_("Only team members can be recorded as "
                                               "visitors.")]})
@@ -270,7 +263,7 @@ def visit_reassign(*, visit: Visit, to, by) -> Visit:
     visit = Visit.objects.select_for_update().select_related("agreement__team").get(pk=visit.pk)
     if visit.status != VisitStatus.PLANNED:
         raise ValidationError(_("Only planned visits can be moved."))
-    if not _on_team(to, visit.agreement.team):
+    if not team_has_member(visit.agreement.team, to):
         raise ValidationError({"to": [_("Choose a member of the team.")]})
     old = visit.assigned_to
     visit.assigned_to = to
@@ -354,7 +347,7 @@ def visit_reschedule(*, visit: Visit, to: datetime.date, by) -> Visit:
     visit = Visit.objects.select_for_update().select_related("agreement__team").get(pk=visit.pk)
     if visit.status != VisitStatus.PLANNED:
         raise ValidationError(_("Only planned visits can be moved."))
-    if not _on_team(by, visit.agreement.team):
+    if not team_has_member(visit.agreement.team, by):
         raise ValidationError(_("Only members of the team that follows the resident record "
                                 "its visits. Ask the team leader to add you."))
     if week_start(to) != visit.week_start:

@@ -16,6 +16,7 @@ from husly.access.services import access_log_record
 from husly.accounts.models import Unit, User
 from husly.allocation import selectors as allocation_selectors
 from husly.board.models import RedBoardEntry
+from husly.common.businessdays import week_start
 from husly.common.documents import document_html, pdf_from_html, pdf_response
 from husly.common.formats import date_long
 from husly.common.models import Category
@@ -224,7 +225,7 @@ def visit_reassign(request, pk: int):
 def my_week(request):
     staff = request.staff
     today = timezone.localdate()
-    monday = services.week_start(today)
+    monday = week_start(today)
     return render(request, "followup/my_week.html", {
         "today": today,
         "visits": selectors.visits_for(staff=staff, start=monday - datetime.timedelta(days=7),
