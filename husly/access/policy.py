@@ -366,3 +366,12 @@ def may_view_team_board(staff: StaffContext, team) -> bool:
     return (staff.may_open("board") and staff.municipality is not None
             and team.municipality_id == staff.municipality.pk
             and team.memberships.filter(user=staff.user).exists())
+
+
+def arrears_recording_category(staff: StaffContext, resident) -> str | None:
+    """Rent arrears are housing or NAV information, recorded in the category of the unit
+    that knows of them, by someone with a work relation to the resident."""
+    if not staff.may_open("arrears") or not resident_access(staff, resident).allowed:
+        return None
+    return next((c for c in (Category.HOUSING, Category.NAV) if c in staff.own_categories),
+                None)

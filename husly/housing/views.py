@@ -156,17 +156,14 @@ def work_order_detail(request, pk: int):
 @require_POST
 @page("arrears")
 def arrears_record(request, resident_pk: int):
-    from husly.access.policy import resident_access
-    from husly.common.models import Category
+    from husly.access.policy import arrears_recording_category
     from husly.housing.forms import ArrearsForm
     from husly.people.selectors import resident_get
 
     staff = request.staff
     resident = resident_get(staff=staff, pk=resident_pk)
-    access = resident_access(staff, resident)
-    category = next((c for c in (Category.HOUSING, Category.NAV)
-                     if c in staff.own_categories), None)
-    if not access.allowed or category is None:
+    category = arrears_recording_category(staff, resident)
+    if category is None:
         raise PermissionDenied
     tenancy = Tenancy.objects.current().filter(residents=resident).first()
     form = ArrearsForm(request.POST)
