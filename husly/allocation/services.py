@@ -571,3 +571,12 @@ def task_template_remove(*, template: TaskTemplate, by) -> None:
     event_record(name="allocation.task_template_removed", actor=by, target=template,
                  changes={"title": template.title})
     template.delete()
+
+
+def allocation_of(application: Application) -> Allocation:
+    """The application's allocation; the joint meeting and move-in need one."""
+    allocation = Allocation.objects.filter(application=application).select_related(
+        "meeting").first()
+    if allocation is None:
+        raise ValidationError(_("Register the allocation first."))
+    return allocation

@@ -283,10 +283,11 @@ def allocate(request, pk: int):
 def meeting_schedule(request, pk: int):
     application, _access = _application_with_access(request, pk)
     form = forms.ScheduleForm(request.POST)
-    if form.is_valid() and hasattr(application, "allocation"):
+    if form.is_valid():
         service_call(request, lambda: services.joint_meeting_schedule(
-            meeting=application.allocation.meeting, on=form.cleaned_data["scheduled_on"],
-            by=request.staff.user), _("The meeting is scheduled."))
+            meeting=services.allocation_of(application).meeting,
+            on=form.cleaned_data["scheduled_on"], by=request.staff.user),
+            _("The meeting is scheduled."))
     else:
         messages.error(request, _("Give the date of the meeting."))
     return redirect("allocation:application_detail", pk=pk)
@@ -295,9 +296,10 @@ def meeting_schedule(request, pk: int):
 @page("allocation_manage")
 def meeting_hold(request, pk: int):
     application, _access = _application_with_access(request, pk)
-    allocation = getattr(application, "allocation", None)
-    if allocation is None:
-        messages.error(request, _("Register the allocation first."))
+    try:
+        allocation = services.allocation_of(application)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
         return redirect("allocation:application_detail", pk=pk)
     form = forms.MeetingForm(
         request.POST or None, staff_queryset=forms.staff_in(application.municipality),
@@ -335,9 +337,10 @@ def task_complete(request, pk: int):
 @page("allocation_manage")
 def move_in(request, pk: int):
     application, _access = _application_with_access(request, pk)
-    allocation = getattr(application, "allocation", None)
-    if allocation is None:
-        messages.error(request, _("Register the allocation first."))
+    try:
+        allocation = services.allocation_of(application)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
         return redirect("allocation:application_detail", pk=pk)
     form = forms.MoveInForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -234,9 +234,7 @@ def allocate(request, pk: int, payload: schemas.AllocationIn):
           url_name="meeting", tags=["allocation"])
 def meeting(request, pk: int, payload: schemas.MeetingIn):
     def action(application):
-        allocation = getattr(application, "allocation", None)
-        if allocation is None:
-            raise ValidationError(_("Register the allocation first."))
+        allocation = services.allocation_of(application)
         people = User.objects.filter(role_assignments__municipality=request.staff.municipality)
         attendees = list(people.filter(pk__in=payload.attendee_ids).distinct())
         assignees = {template_id: people.filter(pk=user_id).distinct().first()
@@ -252,9 +250,7 @@ def meeting(request, pk: int, payload: schemas.MeetingIn):
           url_name="move_in", tags=["allocation"])
 def move_in(request, pk: int, payload: schemas.MoveInIn):
     def action(application):
-        allocation = getattr(application, "allocation", None)
-        if allocation is None:
-            raise ValidationError(_("Register the allocation first."))
+        allocation = services.allocation_of(application)
         services.allocation_move_in(allocation=allocation, moved_in_on=payload.moved_in_on,
                                     monthly_rent=payload.monthly_rent, by=request.staff.user)
 
