@@ -299,15 +299,12 @@ def tenants_shown(staff: StaffContext, residents) -> set[int]:
         residents_visible(staff).filter(pk__in=[r.pk for r in candidates])
         .values_list("pk", flat=True)
     )
-    shown = set()
-    for resident in candidates:
-        if resident.pk not in related or not resident_shows_address(staff, resident):
-            continue
-        if Category.HOUSING in staff.own_categories or resident_access(
-            staff, resident
-        ).reads(Category.HOUSING):
-            shown.add(resident.pk)
-    return shown
+    readable = readable_categories(staff, related)
+    return {
+        r.pk for r in candidates
+        if r.pk in related and resident_shows_address(staff, r)
+        and Category.HOUSING in readable[r.pk]
+    }
 
 
 def may_complete_task(staff: StaffContext, task) -> bool:
