@@ -54,6 +54,8 @@ HUSLY_REQUIRE_2FA = env_flag("HUSLY_REQUIRE_2FA", not HUSLY_DEMO)
 HUSLY_HTTPS = env_flag("HUSLY_HTTPS")
 
 INSTALLED_APPS = [
+    # The admin site is husly.common.admin.site (administrators with two-factor, ADR 0014).
+    "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -156,14 +158,37 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = HUSLY_HTTPS
+# No JavaScript reads the CSRF cookie: forms, htmx included, send the token as a form field.
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SECURE = HUSLY_HTTPS
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SECURE = HUSLY_HTTPS
 if HUSLY_HTTPS:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_flag("HUSLY_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = 31536000
+    # Both apply to Husly's own host name and the names below it only (ADR 0014).
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Form fields and JSON bodies; uploaded files do not count here and stream to temporary files
+# above FILE_UPLOAD_MAX_MEMORY_SIZE (the services cap photos at 5 MB, consent scans at 10 MB;
+# the reverse proxy caps the whole request body).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 500
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # Django's default, 2.5 MB
+# Photos and scans are read only through the app: nobody else on the server reads them.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
+
+# Emergency access (break the glass) lasts this many hours, then needs a new reason.
+HUSLY_BREAK_GLASS_HOURS = int(os.environ.get("HUSLY_BREAK_GLASS_HOURS", "12"))
 
 AXES_FAILURE_LIMIT = int(os.environ.get("HUSLY_LOCKOUT_FAILURES", "5"))
 AXES_COOLOFF_TIME = 0.5  # hours
@@ -219,8 +244,17 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
+        # Configuring "django" drops Django's default handlers, mail_admins among them: no error
+        # report with request data or local variables is ever e-mailed.
+        "django": {"level": "INFO"},
         # Request logs carry URLs only; URLs never carry health data (see docs/security.md).
         "django.request": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
+        # Its progress lines name every step of every letter: noise, and no use in operation.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
+
+# Error reports never show POST data, nor local variables unless DEBUG is on.
+DEFAULT_EXCEPTION_REPORTER_FILTER = "husly.common.reporting.HideRequestDataFilter"

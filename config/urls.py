@@ -3,6 +3,7 @@ from django.views.i18n import set_language
 
 from husly.api.api import api
 from husly.common import views as common_views
+from husly.common.admin import site as admin_site
 
 urlpatterns = [
     path("", common_views.home, name="home"),
@@ -13,7 +14,9 @@ urlpatterns = [
     path("tildeling/", include("husly.allocation.urls")),
     path("oppfolging/", include("husly.followup.urls")),
     path("tavle/", include("husly.board.urls")),
+    path("tilgang/", include("husly.access.urls")),
     path("api/v1/", api.urls),
+    path("admin/", admin_site.urls),
 ]
 
 handler403 = "husly.common.views.permission_denied"

@@ -1,6 +1,7 @@
 """Consent, break-the-glass and the access log: the records the access rules read and write."""
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -17,18 +18,28 @@ class AccessBasis(models.TextChoices):
 class AccessLogEntry(MunicipalityScopedModel):
     """One read of a resident's information. Append-only; the resident may ask for it."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                             verbose_name=_("who"))
     resident = models.ForeignKey(
-        "people.Resident", on_delete=models.PROTECT, related_name="access_log"
+        "people.Resident", on_delete=models.PROTECT, related_name="access_log",
+        verbose_name=_("resident"),
     )
-    accessed_at = models.DateTimeField(db_index=True)
-    categories = models.CharField(max_length=60, help_text="Comma-separated category codes.")
-    basis = models.CharField(max_length=20, choices=AccessBasis.choices)
-    view = models.CharField(max_length=80)
+    accessed_at = models.DateTimeField(_("when"), db_index=True)
+    categories = models.CharField(_("categories"), max_length=60,
+                                  help_text="Comma-separated category codes.")
+    basis = models.CharField(_("basis"), max_length=20, choices=AccessBasis.choices)
+    view = models.CharField(_("page"), max_length=80)
+    # The unit the reader worked in at the time: the resident's letter names it, and a
+    # later move to another unit must not rewrite history.
+    unit = models.ForeignKey("accounts.Unit", on_delete=models.PROTECT, null=True, blank=True,
+                             related_name="+", verbose_name=_("unit"))
 
     class Meta:
+        verbose_name = _("access log entry")
+        verbose_name_plural = _("access log")
         ordering = ["-accessed_at", "-id"]
-        indexes = [models.Index(fields=["resident", "accessed_at"])]
+        indexes = [models.Index(fields=["resident", "accessed_at"]),
+                   models.Index(fields=["municipality", "accessed_at"])]
 
     @property
     def category_list(self) -> list[str]:
@@ -58,9 +69,11 @@ class Consent(MunicipalityScopedModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     recorded_at = models.DateTimeField(auto_now_add=True)
+    attachment = models.FileField(_("signed form"), upload_to="samtykke/%Y/", blank=True)
+    attachment_content_type = models.CharField(max_length=40, blank=True)
 
     class Meta:
-        ordering = ["-given_on"]
+        ordering = ["-given_on", "-id"]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(expires_on__isnull=True)
@@ -77,6 +90,19 @@ class Consent(MunicipalityScopedModel):
         )
 
 
+class BreakGlassReason(models.TextChoices):
+    DANGER = "danger", _("Danger to life or health")
+    CRISIS = "crisis", _("The resident is in crisis and their contacts cannot be reached")
+    ON_CALL = "on_call", _("On call outside working hours")
+    EVICTION = "eviction", _("Imminent loss of the home")
+    OTHER = "other", _("Other (explain below)")
+
+
+class BreakGlassOutcome(models.TextChoices):
+    ACCEPTED = "accepted", _("Accepted: the access was needed")
+    FOLLOWED_UP = "followed_up", _("Followed up with the staff member")
+
+
 class BreakGlass(MunicipalityScopedModel):
     """Time-limited access without a work relation, with a stated reason, for leader review."""
 
@@ -84,14 +110,31 @@ class BreakGlass(MunicipalityScopedModel):
     resident = models.ForeignKey(
         "people.Resident", on_delete=models.PROTECT, related_name="break_glass"
     )
-    reason = models.CharField(max_length=40)
-    explanation = models.TextField()
+    reason = models.CharField(_("reason"), max_length=40, choices=BreakGlassReason.choices)
+    explanation = models.TextField(_("explanation"))
     started_at = models.DateTimeField()
     expires_at = models.DateTimeField()
     reviewed_at = models.DateTimeField(null=True, blank=True)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    review_outcome = models.CharField(_("outcome"), max_length=20,
+                                      choices=BreakGlassOutcome.choices, blank=True)
+    review_note = models.TextField(_("review note"), blank=True)
 
     class Meta:
         ordering = ["-started_at"]
+
+
+class RetentionSettings(models.Model):
+    """How long the information of an ended case is kept before it is anonymised."""
+
+    municipality = models.OneToOneField("common.Municipality", on_delete=models.CASCADE,
+                                        related_name="retention_settings")
+    years_after_end = models.PositiveSmallIntegerField(
+        _("years after the last case ended"), default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(50)],
+        help_text=_("Residents whose cases all ended longer ago than this, with no tenancy or "
+                    "agreement running, are anonymised. Records archive rules require kept are "
+                    "marked to be kept instead."),
+    )

@@ -35,6 +35,10 @@ ROLES_READING_RESIDENTS = frozenset({
     Role.PROPERTY_MANAGER,
 })
 
+RESIDENT_RIGHTS_ROLES = frozenset({
+    Role.HOUSING_OFFICER, Role.FOLLOWUP_WORKER, Role.NAV_COUNSELLOR, Role.TEAM_LEADER,
+})
+
 # Pages (not person data) and the roles that may open them. Every view declares its kind
 # with `husly.access.decorators.page`; the access-matrix test fails for a view without one.
 PAGE_ROLES: dict[str, frozenset[str] | None] = {
@@ -66,6 +70,17 @@ PAGE_ROLES: dict[str, frozenset[str] | None] = {
     "board": frozenset(Role.values) - {Role.ANALYST, Role.ADMINISTRATOR},
     # The politically adopted rules are configured by the administrator and the team leader.
     "allocation_settings": frozenset({Role.ADMINISTRATOR, Role.TEAM_LEADER}),
+    # The resident's rights: consent, their access log and their copy are handled by whoever
+    # works with them in the housing service, the follow-up unit or NAV.
+    "consent": RESIDENT_RIGHTS_ROLES,
+    "access_log": RESIDENT_RIGHTS_ROLES,
+    "data_copy": RESIDENT_RIGHTS_ROLES,
+    # Emergency access is for those whose work is with residents.
+    "break_glass": ROLES_READING_RESIDENTS - {Role.PROPERTY_MANAGER},
+    # Leaders review emergency and unusual access.
+    "access_review": frozenset({Role.TEAM_LEADER}),
+    # Retention is run by the administrator; the screen shows counts, never names.
+    "retention": frozenset({Role.ADMINISTRATOR}),
 }
 
 
@@ -285,6 +300,22 @@ def resident_shows_address(staff: StaffContext, resident) -> bool:
     )
 
 
+def residents_placeable(staff: StaffContext) -> QuerySet:
+    """Residents this staff member may register in a dwelling: a placement ties a person to
+    an address, so one with a protected address is placed only by those cleared (rule 6)."""
+    residents = residents_visible(staff)
+    if not staff.user.cleared_for_protected_addresses:
+        residents = residents.filter(protected_address="none")
+    return residents
+
+
+def work_order_resident_shown(staff: StaffContext, work_order) -> bool:
+    """A work order names the dwelling; its resident's name and phone are shown beside it
+    only when the address may be tied to the person (rule 6)."""
+    return work_order.resident_id is not None and resident_shows_address(
+        staff, work_order.resident)
+
+
 def tenants_shown(staff: StaffContext, residents) -> set[int]:
     """Which of these tenants' names may appear beside a dwelling's address.
 
@@ -372,3 +403,49 @@ def arrears_recording_category(staff: StaffContext, resident) -> str | None:
         return None
     return next((c for c in (Category.HOUSING, Category.NAV) if c in staff.own_categories),
                 None)
+
+
+def may_manage_consent(staff: StaffContext, access: ResidentAccess) -> bool:
+    """Consent is recorded and withdrawn by staff with a work relation to the resident."""
+    return staff.may_open("consent") and access.allowed
+
+
+def may_handle_resident_rights(staff: StaffContext, access: ResidentAccess, kind: str) -> bool:
+    """The access log and the copy of the data are handed out by staff with a work relation
+    (`kind` is "access_log" or "data_copy")."""
+    return staff.may_open(kind) and access.allowed
+
+
+def may_break_glass(staff: StaffContext, access: ResidentAccess) -> bool:
+    """Emergency access is for someone whose role reads residents but who has no relation:
+    a relation makes it unnecessary, and an open break-the-glass already grants it."""
+    return staff.may_open("break_glass") and not access.allowed and bool(
+        staff.roles & ROLES_READING_RESIDENTS)
+
+
+def break_glass_duration():
+    import datetime
+
+    from django.conf import settings
+
+    return datetime.timedelta(hours=settings.HUSLY_BREAK_GLASS_HOURS)
+
+
+def categories_held_by(units) -> frozenset[str]:
+    """The categories a set of units writes: a consent can share only these from them."""
+    held: set[str] = set()
+    for unit in units:
+        held |= UNIT_CATEGORIES[unit.kind]
+    return frozenset(held)
+
+
+def may_review_access(staff: StaffContext, municipality_id: int) -> bool:
+    return staff.may_open("access_review") and getattr(
+        staff.municipality, "pk", None) == municipality_id
+
+
+def data_copy_categories(access: ResidentAccess) -> frozenset[str]:
+    """A copy of the data holds what its maker may read; the rest is made by the unit that
+    holds it (docs/decisions/0015), so no one reads another unit's information to hand it
+    out."""
+    return access.categories

@@ -1,12 +1,35 @@
-"""Writes of the access module: the access log."""
+"""Writes of the access module: the access log, consent, break-the-glass and retention."""
 
+import datetime
+
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from husly.access.models import AccessLogEntry, Consent
-from husly.access.policy import ResidentAccess, StaffContext
-from husly.common.events import event_record
+from husly.access.models import (
+    AccessLogEntry,
+    BreakGlass,
+    BreakGlassOutcome,
+    BreakGlassReason,
+    Consent,
+    ConsentForm,
+    RetentionSettings,
+)
+from husly.access.policy import (
+    ResidentAccess,
+    StaffContext,
+    break_glass_duration,
+    categories_held_by,
+    may_break_glass,
+    may_review_access,
+    resident_access,
+)
+from husly.common.events import event_record, settings_save
 from husly.common.models import Category
+from husly.common.uploads import scan_content_type
+
+CONSENT_SCAN_MAX_BYTES = 10 * 1024 * 1024
 
 
 def access_log_record(
@@ -23,45 +46,206 @@ def access_log_record(
         categories=",".join(sorted(access.categories)),
         basis=access.basis,
         view=view,
+        unit=staff.units[0] if staff.units else None,
     )
+
+
+def _consent_errors(*, resident, from_units, to_units, categories, purpose, given_on,
+                    expires_on, form, attachment) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    if not categories or set(categories) - set(Category.values):
+        errors["categories"] = [_("Choose what the consent covers.")]
+    if not from_units:
+        errors["from_units"] = [_("Choose the unit or units the information comes from.")]
+    if not to_units:
+        errors["to_units"] = [_("Choose the unit or units that may read it.")]
+    if any(u.municipality_id != resident.municipality_id for u in [*from_units, *to_units]):
+        errors.setdefault("to_units", []).append(
+            _("Choose units in this municipality from the list."))
+    elif from_units and categories and "categories" not in errors:
+        missing = set(categories) - categories_held_by(from_units)
+        if missing:
+            errors["categories"] = [_(
+                "The units the information comes from do not hold %(categories)s. Choose the "
+                "unit that holds it, or remove it from the consent."
+            ) % {"categories": ", ".join(str(Category(c).label).lower() for c in sorted(missing))}]
+    if not (purpose or "").strip():
+        errors["purpose"] = [_("Write what the information may be used for.")]
+    if given_on and given_on > timezone.localdate():
+        errors["given_on"] = [_("The consent cannot be given in the future. Use today or an "
+                                "earlier date.")]
+    if given_on and expires_on and expires_on < given_on:
+        errors["expires_on"] = [_("The consent cannot expire before it is given. Choose an "
+                                  "expiry on or after the date it was given.")]
+    if form not in ConsentForm.values:
+        errors["form"] = [_("Choose whether the consent was written or verbal.")]
+    if attachment:
+        if attachment.size > CONSENT_SCAN_MAX_BYTES:
+            errors["attachment"] = [_("The file is larger than 10 MB. Scan it again with a "
+                                      "lower resolution.")]
+        elif scan_content_type(attachment) is None:
+            errors["attachment"] = [_("Only a PDF or a photo (JPEG, PNG or WebP) of the signed "
+                                      "form can be attached.")]
+    return errors
 
 
 @transaction.atomic
 def consent_record(
     *, resident, from_units, to_units, categories: list[str], purpose: str, given_on,
-    form: str, by, expires_on=None,
+    form: str, by, expires_on=None, attachment=None,
 ) -> Consent:
-    """Record the resident's consent to share `categories` from some units with others."""
-    unknown = set(categories) - set(Category.values)
-    if unknown or not categories:
-        raise ValueError(f"unknown or no categories: {sorted(unknown)}")
-    units = list(from_units) + list(to_units)
-    if any(u.municipality_id != resident.municipality_id for u in units):
-        raise ValueError("consent units must belong to the resident's municipality")
+    """Record the resident's consent to share `categories` from some units with others.
+    From this moment every read by the receiving units checks it."""
+    from_units, to_units = list(from_units), list(to_units)
+    errors = _consent_errors(
+        resident=resident, from_units=from_units, to_units=to_units, categories=categories,
+        purpose=purpose, given_on=given_on, expires_on=expires_on, form=form,
+        attachment=attachment)
+    if errors:
+        raise ValidationError(errors)
     consent = Consent(
-        municipality_id=resident.municipality_id, resident=resident, categories=categories,
-        purpose=purpose, given_on=given_on, expires_on=expires_on, form=form, recorded_by=by,
+        municipality_id=resident.municipality_id, resident=resident,
+        categories=sorted(categories), purpose=purpose.strip(), given_on=given_on,
+        expires_on=expires_on, form=form, recorded_by=by,
     )
-    consent.full_clean(exclude=["municipality", "resident", "recorded_by"])
+    if attachment:
+        consent.attachment = attachment
+        consent.attachment_content_type = scan_content_type(attachment)
     consent.save()
     consent.from_units.set(from_units)
     consent.to_units.set(to_units)
+    # The purpose is free text and may describe the person: the event does not copy it.
     event_record(
         name="consent.recorded", actor=by, target=consent,
-        changes={"resident": resident, "categories": categories, "purpose": purpose,
+        changes={"resident": resident, "categories": sorted(categories),
                  "from_units": [u.pk for u in from_units], "to_units": [u.pk for u in to_units],
-                 "given_on": given_on, "expires_on": expires_on, "form": form},
+                 "given_on": given_on, "expires_on": expires_on, "form": form,
+                 "attachment": bool(attachment)},
     )
     return consent
 
 
 @transaction.atomic
-def consent_withdraw(*, consent: Consent, on, by) -> Consent:
-    """Withdraw a consent; from `on` it opens nothing. As quick as giving it."""
+def consent_withdraw(*, consent: Consent, by, on: datetime.date | None = None) -> Consent:
+    """Withdraw a consent; from `on` (today unless told) it opens nothing. As quick as
+    giving it: no reason is asked for, the resident owes none."""
     consent = Consent.objects.select_for_update().get(pk=consent.pk)
     if consent.withdrawn_on is not None:
-        raise ValueError("the consent is already withdrawn")
+        raise ValidationError(_("The consent is already withdrawn."))
+    on = on or timezone.localdate()
+    if on < consent.given_on:
+        on = consent.given_on
     consent.withdrawn_on = on
     consent.save(update_fields=["withdrawn_on"])
     event_record(name="consent.withdrawn", actor=by, target=consent, changes={"withdrawn_on": on})
     return consent
+
+
+@transaction.atomic
+def break_glass_start(*, staff: StaffContext, resident, reason: str,
+                      explanation: str) -> BreakGlass:
+    """Open a resident's record without a work relation, for a limited time, for review."""
+    errors: dict[str, list[str]] = {}
+    if reason not in BreakGlassReason.values:
+        errors["reason"] = [_("Choose why you need access.")]
+    if len((explanation or "").strip()) < 10:
+        errors["explanation"] = [_("Explain in a sentence what the emergency is, so the team "
+                                   "leader can review it.")]
+    if errors:
+        raise ValidationError(errors)
+    if not may_break_glass(staff, resident_access(staff, resident)):
+        raise ValidationError(_("You already have access to this resident, or your role "
+                                "cannot use emergency access."))
+    now = timezone.now()
+    glass = BreakGlass.objects.create(
+        municipality_id=resident.municipality_id, user=staff.user, resident=resident,
+        reason=reason, explanation=explanation.strip(), started_at=now,
+        expires_at=now + break_glass_duration(),
+    )
+    event_record(name="break_glass.started", actor=staff.user, target=glass,
+                 changes={"resident": resident, "reason": reason,
+                          "expires_at": glass.expires_at})
+    return glass
+
+
+@transaction.atomic
+def break_glass_review(*, staff: StaffContext, break_glass: BreakGlass, outcome: str,
+                       note: str = "") -> BreakGlass:
+    glass = BreakGlass.objects.select_for_update().get(pk=break_glass.pk)
+    if not may_review_access(staff, glass.municipality_id):
+        raise ValidationError(_("Only a team leader in this municipality reviews emergency "
+                                "access."))
+    if glass.user_id == staff.user.pk:
+        raise ValidationError(_("Your own emergency access is reviewed by another team "
+                                "leader."))
+    if glass.reviewed_at is not None:
+        raise ValidationError(_("This emergency access is already reviewed."))
+    if outcome not in BreakGlassOutcome.values:
+        raise ValidationError({"outcome": [_("Choose the outcome of the review.")]})
+    if outcome == BreakGlassOutcome.FOLLOWED_UP and not note.strip():
+        raise ValidationError({"note": [_("Write how you followed it up.")]})
+    glass.reviewed_at = timezone.now()
+    glass.reviewed_by = staff.user
+    glass.review_outcome = outcome
+    glass.review_note = note.strip()
+    glass.save(update_fields=["reviewed_at", "reviewed_by", "review_outcome", "review_note"])
+    event_record(name="break_glass.reviewed", actor=staff.user, target=glass,
+                 changes={"outcome": outcome})
+    return glass
+
+
+def retention_settings_for(municipality) -> RetentionSettings:
+    return RetentionSettings.objects.get_or_create(municipality=municipality)[0]
+
+
+def retention_settings_save(*, municipality, years_after_end: int, by) -> RetentionSettings:
+    with transaction.atomic():
+        return settings_save(instance=retention_settings_for(municipality),
+                             values={"years_after_end": years_after_end}, by=by,
+                             name="retention.settings_changed")
+
+
+ANONYMISED_NAME = "Anonymisert"
+
+
+def _resident_anonymise(resident, *, by, today) -> None:
+    from husly.common.models import DomainEvent
+    from husly.people.models import Resident
+
+    Resident.objects.filter(pk=resident.pk).update(
+        given_name=ANONYMISED_NAME, family_name=f"#{resident.pk}", national_id="",
+        birth_date=(datetime.date(resident.birth_date.year, 1, 1)
+                    if resident.birth_date else None),
+        phone="", guardian_name="", guardian_phone="", guardian_scope="",
+        primary_contact=None, anonymised_on=today,
+    )
+    resident.notes.update(text="")
+    resident.consents.update(purpose="", attachment="")
+    resident.applications.update(wishes="", wished_area="")
+    # Earlier events copied the person's name when they were registered or corrected.
+    DomainEvent.objects.filter(target_type="people.resident", target_id=str(resident.pk)).update(
+        changes={"anonymised": True})
+    event_record(name="resident.anonymised", actor=by, target=resident, changes={})
+
+
+def _resident_preserve(resident, *, by, today) -> None:
+    from husly.people.models import Resident
+
+    Resident.objects.filter(pk=resident.pk).update(preserved_for_archive_on=today)
+    event_record(name="resident.preserved_for_archive", actor=by, target=resident, changes={})
+
+
+@transaction.atomic
+def retention_apply(*, municipality, by=None, today: datetime.date | None = None) -> dict:
+    """Anonymise the residents whose time is up, except those with records from drug-related
+    or psychosocial care: archive rules require those kept, so they are marked to be kept
+    and never anonymised or deleted. Nothing is ever hard-deleted, the access log included."""
+    from husly.access.selectors import retention_due
+
+    today = today or timezone.localdate()
+    due = retention_due(municipality=municipality, today=today)
+    for resident in due["preserve"]:
+        _resident_preserve(resident, by=by, today=today)
+    for resident in due["anonymise"]:
+        _resident_anonymise(resident, by=by, today=today)
+    return {"anonymised": len(due["anonymise"]), "preserved": len(due["preserve"])}

@@ -11,6 +11,8 @@ NAV = (
     ("work_orders", "housing:work_order_list", "/boliger/arbeidsordrer/"),
     ("dwellings", "housing:dwelling_list", "/boliger/"),
     ("allocation_settings", "allocation:settings", "/tildeling/innstillinger/"),
+    ("access_review", "access:access_review", "/tilgang/gjennomgang/"),
+    ("retention", "access:retention", "/tilgang/oppbevaring/"),
 )
 
 
@@ -21,13 +23,15 @@ def staff(request):
         labels = {"residents": _("Residents"), "dwellings": _("Dwellings"),
                   "allocation": _("Allocation"), "tasks": _("My tasks"),
                   "followup": _("My visits"), "board": _("Team board"),
-                  "work_orders": _("Work orders"), "allocation_settings": _("Allocation rules")}
+                  "work_orders": _("Work orders"), "allocation_settings": _("Allocation rules"),
+                  "access_review": _("Access review"), "retention": _("Retention")}
         current = max((prefix for _k, _u, prefix in NAV if request.path.startswith(prefix)),
                       key=len, default=None)
         for kind, url_name, prefix in NAV:
             if staff.may_open(kind):
                 items.append({"url": reverse(url_name), "label": labels[kind],
-                              "current": prefix == current})
+                              "current": prefix == current,
+                              "count": _awaiting(kind, staff)})
     municipalities = []
     if staff is not None and request.user.is_authenticated:
         municipalities = staff_municipalities(request.user)
@@ -40,3 +44,12 @@ def staff_municipalities(user):
 
     return list(Municipality.objects.filter(
         pk__in=user.role_assignments.values("municipality_id")))
+
+
+def _awaiting(kind: str, staff) -> int:
+    """Emergency access waits on the leader's menu until reviewed: seen the same day."""
+    if kind != "access_review":
+        return 0
+    from husly.access.selectors import break_glass_open_count
+
+    return break_glass_open_count(municipality=staff.municipality)

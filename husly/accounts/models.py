@@ -115,6 +115,8 @@ class TeamMembership(models.Model):
     is_leader = models.BooleanField(_("team leader"), default=False)
 
     class Meta:
+        verbose_name = _("team membership")
+        verbose_name_plural = _("team memberships")
         constraints = [
             models.UniqueConstraint(fields=["team", "user"], name="team_membership_unique")
         ]

@@ -33,11 +33,13 @@ def unit_create(*, municipality, name: str, kind: str, by=None) -> Unit:
 def staff_create(
     *, username: str, first_name: str, last_name: str, password: str | None, email: str = "",
     is_health_personnel: bool = False, cleared_for_protected_addresses: bool = False,
-    phone: str = "", by=None,
+    phone: str = "", is_staff: bool = False, by=None,
 ) -> User:
+    """A staff member. `is_staff` lets an administrator into the admin site (with two-factor
+    and the administrator role as well: husly.common.admin)."""
     user = User(
         username=username, first_name=first_name, last_name=last_name, email=email,
-        is_health_personnel=is_health_personnel, phone=phone,
+        is_health_personnel=is_health_personnel, phone=phone, is_staff=is_staff,
         cleared_for_protected_addresses=cleared_for_protected_addresses,
     )
     if password:

@@ -9,7 +9,11 @@ from ninja import Router
 from ninja.errors import HttpError
 from ninja.responses import Status
 
-from husly.access.policy import may_complete_work_order, resident_access
+from husly.access.policy import (
+    may_complete_work_order,
+    resident_access,
+    work_order_resident_shown,
+)
 from husly.access.services import access_log_record
 from husly.accounts.models import Team, User
 from husly.api import schemas
@@ -139,19 +143,22 @@ def visit_reassign(request, pk: int, payload: schemas.ReassignIn):
     return _visit_out(services.visit_reassign(visit=visit, to=to, by=request.staff.user))
 
 
-def _order_out(order) -> dict:
-    # Caretakers get the dwelling, the order and the resident's name and phone: no more.
+def _order_out(order, staff) -> dict:
+    # Caretakers get the dwelling, the order and the resident's name and phone: no more,
+    # and not even those for a protected address.
+    shown = work_order_resident_shown(staff, order)
     return {"id": order.pk, "dwelling_id": order.dwelling_id, "address": order.dwelling.address,
             "kind": order.kind, "priority": order.priority, "description": order.description,
             "due_on": order.due_on, "done_on": order.done_on,
-            "resident_name": order.resident.full_name if order.resident else None,
-            "resident_phone": order.resident.phone if order.resident else None}
+            "resident_name": order.resident.full_name if shown else None,
+            "resident_phone": order.resident.phone if shown else None}
 
 
 @router.get("/work-orders", response=list[schemas.WorkOrderOut], url_name="work_orders")
 def work_orders(request):
     _require(request, "work_orders")
-    return [_order_out(o) for o in housing_selectors.work_orders_open(staff=request.staff)]
+    return [_order_out(o, request.staff)
+            for o in housing_selectors.work_orders_open(staff=request.staff)]
 
 
 @router.post("/dwellings/{pk}/work-orders", response={201: schemas.WorkOrderOut, **ERRORS},
@@ -163,7 +170,7 @@ def work_order_create(request, pk: int, payload: schemas.WorkOrderIn):
     order = housing.work_order_create(
         dwelling=dwelling, resident=tenancy.residents.first() if tenancy else None,
         by=request.staff.user, **payload.dict())
-    return Status(201, _order_out(order))
+    return Status(201, _order_out(order, request.staff))
 
 
 @router.post("/work-orders/{pk}/complete", response={200: schemas.WorkOrderOut, **ERRORS},
@@ -176,7 +183,7 @@ def work_order_complete(request, pk: int, payload: schemas.WorkOrderDoneIn):
                                "orders."))
     order = housing.work_order_complete(work_order=order, by=request.staff.user,
                                         **payload.dict())
-    return _order_out(order)
+    return _order_out(order, request.staff)
 
 
 def _plan_kind(kind: str) -> str:

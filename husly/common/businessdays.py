@@ -12,6 +12,14 @@ def _norwegian_holidays(year: int) -> frozenset[datetime.date]:
     return frozenset(holidays.country_holidays("NO", years=year, include_sundays=False).keys())
 
 
+def norwegian_holidays(first_year: int, last_year: int) -> list[datetime.date]:
+    """The public holidays of these years, in order."""
+    days: set[datetime.date] = set()
+    for year in range(first_year, last_year + 1):
+        days |= _norwegian_holidays(year)
+    return sorted(days)
+
+
 def is_business_day(day: datetime.date) -> bool:
     return day.weekday() < 5 and day not in _norwegian_holidays(day.year)
 

@@ -87,6 +87,7 @@ def demo_build(*, residents: int = 400, seed: int = 2026) -> Municipality:
         user = accounts.staff_create(
             username=username, first_name=first, last_name=last, password=DEMO_PASSWORD,
             is_health_personnel=health, cleared_for_protected_addresses=cleared,
+            is_staff=role == Role.ADMINISTRATOR,
         )
         accounts.role_assign(user=user, municipality=municipality, role=role,
                              unit=units[unit_key] if unit_key else None)
@@ -128,6 +129,8 @@ def demo_build(*, residents: int = 400, seed: int = 2026) -> Municipality:
     _allocation_setup(municipality)
     _applications(municipality=municipality, rng=rng, today=today, staff=staff, units=units,
                   team=hf_team)
+    _access_history(municipality=municipality, rng=rng, team=hf_team, staff=staff,
+                    other=workers[teams[1].pk][0])
     return municipality
 
 
@@ -461,3 +464,38 @@ def _board(*, municipality, team, staff):
         board.review_record(team=team, resident=resident, by=leader,
                             what_matters_now="Trives i boligen, ønsker dagaktivitet.",
                             next_steps="Primærkontakt undersøker arbeidstrening.")
+
+
+def _access_history(*, municipality, rng, team, staff, other):
+    """Sixty days of reads of the team's residents, a few in the evening, and one emergency
+    access the team leader has not reviewed yet: the access log and the review have content."""
+    from husly.access.models import AccessLogEntry
+    from husly.access.policy import resident_access, staff_context_for
+    from husly.access.services import break_glass_start
+    from husly.people.models import Resident
+
+    followed = list(Resident.objects.filter(municipality=municipality, team=team)
+                    .order_by("id")[:40])
+    now = timezone.now()
+    rows = []
+    for username in ("miljo", "nav", "bolig", "leder"):
+        reader = staff_context_for(staff[username], municipality.pk)
+        for resident in rng.sample(followed, min(15, len(followed))):
+            access = resident_access(reader, resident)
+            for _ in range(rng.randint(1, 4)):
+                hour = rng.choice([8, 9, 10, 11, 13, 14, 15, 21])
+                at = (now - datetime.timedelta(days=rng.randint(1, 60))).replace(
+                    hour=hour, minute=rng.randint(0, 59))
+                rows.append(AccessLogEntry(
+                    municipality=municipality, user=reader.user, resident=resident,
+                    accessed_at=at, categories=",".join(sorted(access.categories)),
+                    basis=access.basis, view="resident_detail",
+                    unit=reader.units[0] if reader.units else None))
+    # Seeded history: written in one go, as an import would, not read by read.
+    AccessLogEntry.objects.bulk_create(rows)
+    outsider = staff_context_for(other, municipality.pk)
+    stranger = next((r for r in followed if not resident_access(outsider, r).allowed), None)
+    if stranger is not None:
+        break_glass_start(staff=outsider, resident=stranger, reason="crisis",
+                          explanation="Ringte vakttelefonen i kveld og var svært urolig; "
+                                      "primærkontakten var ikke å nå.")

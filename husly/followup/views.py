@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from husly.access.decorators import page
-from husly.access.policy import resident_access
+from husly.access.policy import resident_access, resident_shows_address
 from husly.access.services import access_log_record
 from husly.accounts.models import Unit, User
 from husly.allocation import selectors as allocation_selectors
@@ -86,6 +86,7 @@ def agreement_detail(request, pk: int):
         "team_members": User.objects.filter(team_memberships__team=agreement.team)
         .order_by("first_name"),
         "date_form": forms.DateForm(),
+        "shows_address": resident_shows_address(request.staff, agreement.resident),
     })
 
 

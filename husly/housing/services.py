@@ -315,31 +315,23 @@ def rent_arrears_record(*, tenancy: Tenancy, amount: Decimal, months_behind: int
 
 
 PHOTO_MAX_BYTES = 5 * 1024 * 1024
-PHOTO_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
 
 
 @transaction.atomic
 def work_order_photo_add(*, work_order, upload, by):
     """Attach a photo: only JPEG, PNG or WebP images up to 5 MB; checked by opening it."""
-    from PIL import Image, UnidentifiedImageError
-
+    from husly.common.uploads import image_content_type
     from husly.housing.models import WorkOrderPhoto
 
     if upload.size > PHOTO_MAX_BYTES:
         raise ValidationError({"image": [_("The photo is larger than 5 MB. Take it again with "
                                            "a lower resolution, or choose a smaller photo.")]})
-    try:
-        with Image.open(upload) as image:
-            image.verify()
-            image_format = image.format
-    except (UnidentifiedImageError, OSError, SyntaxError):
-        image_format = None
-    if image_format not in PHOTO_FORMATS:
+    content_type = image_content_type(upload)
+    if content_type is None:
         raise ValidationError({"image": [_("Only photos can be attached (JPEG, PNG or WebP). "
                                            "Choose a photo file.")]})
-    upload.seek(0)
     photo = WorkOrderPhoto.objects.create(
-        work_order=work_order, image=upload, content_type=PHOTO_FORMATS[image_format],
+        work_order=work_order, image=upload, content_type=content_type,
         uploaded_by=by, uploaded_at=timezone.now())
     event_record(name="work_order.photo_added", actor=by, target=work_order,
                  changes={"photo": photo.pk})

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from husly.access.decorators import page
-from husly.access.policy import residents_visible, tenants_shown
+from husly.access.policy import residents_placeable, tenants_shown, work_order_resident_shown
 from husly.housing import selectors, services
 from husly.housing.forms import DwellingFilterForm, DwellingForm, TenancyEndForm, TenancyForm
 from husly.housing.models import DwellingStatus, Tenancy
@@ -86,7 +86,7 @@ def dwelling_create(request):
 def tenancy_create(request, pk: int):
     staff = request.staff
     dwelling = selectors.dwelling_get(staff=staff, pk=pk)
-    form = TenancyForm(request.POST or None, residents=residents_visible(staff))
+    form = TenancyForm(request.POST or None, residents=residents_placeable(staff))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -150,7 +150,8 @@ def work_order_detail(request, pk: int):
 
     return render(request, "housing/work_order_detail.html",
                   {"order": order, "form": form, "may_complete": may_complete,
-                   "photo_form": PhotoForm()})
+                   "photo_form": PhotoForm(),
+                   "shows_resident": work_order_resident_shown(staff, order)})
 
 
 @require_POST

@@ -95,6 +95,11 @@ class Resident(MunicipalityScopedModel):
         related_name="primary_residents", verbose_name=_("primary contact"),
     )
     registered_at = models.DateTimeField(_("registered"), auto_now_add=True)
+    # Retention (docs/decisions/0015): an anonymised resident keeps only what statistics need;
+    # one with records archive rules require kept is marked and never anonymised or deleted.
+    anonymised_on = models.DateField(_("anonymised"), null=True, blank=True)
+    preserved_for_archive_on = models.DateField(_("marked to be kept for the archive"),
+                                                null=True, blank=True)
 
     objects = ResidentQuerySet.as_manager()
 

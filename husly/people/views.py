@@ -4,7 +4,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from husly.access.decorators import page
-from husly.access.policy import resident_access, resident_shows_address
+from husly.access.policy import (
+    may_break_glass,
+    may_handle_resident_rights,
+    may_manage_consent,
+    resident_access,
+    resident_shows_address,
+)
 from husly.access.services import access_log_record
 from husly.common.models import Category
 from husly.people import selectors, services
@@ -14,6 +20,8 @@ PAGE_SIZE = 25
 
 
 SESSION_SEARCH = "husly_resident_search"
+# Housing information on the person form: corrected only by those who read it.
+HOUSING_FIELDS = ("housing_situation", "housing_situation_since", "background")
 
 
 @page("residents")
@@ -30,6 +38,10 @@ def resident_list(request):
     page_obj = paginator.get_page(request.GET.get("side"))
     context = {"page_obj": page_obj, "search": search,
                "may_register": request.staff.may_open("resident_register")}
+    if search and not page_obj.object_list:
+        # Emergency access starts from the full fødselsnummer, never from browsing names.
+        context["break_glass_candidate"] = selectors.resident_for_break_glass(
+            staff=request.staff, national_id=search)
     if request.htmx and request.htmx.target == "resident-results":
         return render(request, "people/_resident_results.html", context)
     return render(request, "people/resident_list.html", context)
@@ -41,9 +53,9 @@ def resident_detail(request, pk: int):
     resident = selectors.resident_get(staff=staff, pk=pk)
     access = resident_access(staff, resident)
     if not access.allowed:
-        return render(
-            request, "people/resident_denied.html", {"reason": access.denied_reason}, status=403
-        )
+        return render(request, "people/resident_denied.html", {
+            "reason": access.denied_reason, "resident": resident,
+            "may_break_glass": may_break_glass(staff, access)}, status=403)
     access_log_record(staff=staff, resident=resident, access=access, view="resident_detail")
     tenancies = []
     if access.reads(Category.HOUSING):
@@ -81,6 +93,10 @@ def resident_detail(request, pk: int):
         "may_followup": staff.may_open("followup"), "signals": signals,
         "may_record_arrears": staff.may_open("arrears"),
         "shows_address": resident_shows_address(staff, resident),
+        "may_consent": may_manage_consent(staff, access),
+        "may_access_log": may_handle_resident_rights(staff, access, "access_log"),
+        "may_data_copy": may_handle_resident_rights(staff, access, "data_copy"),
+        "may_correct": staff.may_open("resident_register"),
     })
 
 
@@ -103,3 +119,34 @@ def resident_create(request):
             messages.success(request, _("The resident is registered."))
             return redirect("people:resident_detail", pk=resident.pk)
     return render(request, "people/resident_form.html", {"form": form})
+
+
+@page("resident_register")
+def resident_correct(request, pk: int):
+    """Correct the person data; what changed, by whom and when is kept and shown in the
+    resident's copy of their data."""
+    staff = request.staff
+    resident = selectors.resident_get(staff=staff, pk=pk)
+    access = resident_access(staff, resident)
+    if not access.allowed:
+        return render(request, "people/resident_denied.html", {
+            "reason": access.denied_reason, "resident": resident,
+            "may_break_glass": may_break_glass(staff, access)}, status=403)
+    initial = {f: getattr(resident, f) for f in ResidentForm.base_fields}
+    form = ResidentForm(request.POST or None, initial=initial, municipality=staff.municipality)
+    if not access.reads(Category.HOUSING):
+        for name in HOUSING_FIELDS:
+            del form.fields[name]
+    if request.method == "POST" and form.is_valid():
+        changed = {f: form.cleaned_data[f] for f in form.changed_data}
+        try:
+            services.resident_update(resident=resident, by=staff.user, **changed)
+        except ValidationError as exc:
+            form.add_service_error(exc)
+        else:
+            from django.contrib import messages
+
+            messages.success(request, _("The correction is saved and recorded."))
+            return redirect("people:resident_detail", pk=pk)
+    return render(request, "people/resident_form.html", {
+        "form": form, "resident": resident, "correcting": True})
