@@ -8,6 +8,7 @@ import decimal
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
@@ -33,7 +34,6 @@ def _value(obj, field: models.Field):
     if isinstance(value, models.Model):
         return value.pk, str(value)
     if isinstance(value, datetime.datetime):
-        from django.utils import timezone
         from django.utils.formats import date_format
 
         return value.isoformat(), date_format(timezone.localtime(value), "DATETIME_FORMAT")
@@ -174,7 +174,7 @@ def data_copy(*, staff: StaffContext, resident) -> dict:
     sections.append(_section("corrections", _("Corrections"), [
         {"fields": [
             {"name": "occurred_at", "label": _("When"), "value": e.occurred_at.isoformat(),
-             "text": date_long(e.occurred_at)},
+             "text": date_long(timezone.localtime(e.occurred_at))},
             {"name": "by", "label": _("By"), "value": e.actor_id, "text": str(e.actor or "–")},
             {"name": "changed", "label": _("Changed"), "value": sorted(e.changes),
              "text": ", ".join(_field_label(k) for k in sorted(e.changes))},
@@ -190,7 +190,6 @@ def data_copy(*, staff: StaffContext, resident) -> dict:
 
 
 def access_log_record_out(entry) -> dict:
-    from django.utils import timezone
     from django.utils.formats import date_format
 
     return {"fields": [

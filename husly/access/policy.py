@@ -105,6 +105,16 @@ class StaffContext:
         return frozenset(a.unit_id for a in self.assignments if a.unit_id)
 
     @cached_property
+    def held_categories(self) -> frozenset[str]:
+        """What the user's units hold, health included: consent crosses units, so it never
+        adds these (a follow-up worker who is not health personnel stays without health)."""
+        held: set[str] = set()
+        for a in self.assignments:
+            if a.unit is not None:
+                held |= UNIT_CATEGORIES[a.unit.kind]
+        return frozenset(held)
+
+    @cached_property
     def own_categories(self) -> frozenset[str]:
         if not self.roles & ROLES_READING_RESIDENTS:
             return frozenset()
@@ -222,7 +232,7 @@ def _consented_categories(staff: StaffContext, resident, today) -> frozenset[str
     for consent in consents:
         if consent.is_in_force(today):
             granted |= set(consent.categories)
-    return frozenset(granted)
+    return frozenset(granted) - staff.held_categories
 
 
 def _category_information(category: str) -> str:
@@ -385,7 +395,8 @@ def readable_categories(staff: StaffContext, resident_ids) -> dict[int, frozense
                                       given_on__lte=today).distinct()
     for consent in consents:
         if consent.is_in_force(today):
-            result[consent.resident_id] = result[consent.resident_id] | set(consent.categories)
+            result[consent.resident_id] = result[consent.resident_id] | (
+                set(consent.categories) - staff.held_categories)
     return {pk: frozenset(categories) for pk, categories in result.items()}
 
 
@@ -406,8 +417,30 @@ def arrears_recording_category(staff: StaffContext, resident) -> str | None:
 
 
 def may_manage_consent(staff: StaffContext, access: ResidentAccess) -> bool:
-    """Consent is recorded and withdrawn by staff with a work relation to the resident."""
-    return staff.may_open("consent") and access.allowed
+    """Consent is recorded and withdrawn by staff with a work relation to the resident; not
+    on emergency access, which is for reading in a crisis, not for changing who may read."""
+    return staff.may_open("consent") and may_change_relation(access)
+
+
+def may_change_relation(access: ResidentAccess) -> bool:
+    """Team, primary contact and consent decide who reads a resident later. Emergency access
+    must not make itself permanent by changing them."""
+    return access.allowed and access.basis != AccessBasis.BREAK_GLASS
+
+
+def may_change_protected_address(staff: StaffContext, resident) -> bool:
+    """Anyone may mark an address protected; only those cleared may change or lift it."""
+    return not resident.has_protected_address or bool(
+        staff.user.cleared_for_protected_addresses)
+
+
+def access_review_team_ids(staff: StaffContext) -> list[int]:
+    """A team leader reviews access to and by the teams they are on, not the whole
+    municipality's."""
+    if not staff.may_open("access_review") or staff.municipality is None:
+        return []
+    return list(staff.user.team_memberships.filter(team__municipality=staff.municipality)
+                .values_list("team_id", flat=True))
 
 
 def may_handle_resident_rights(staff: StaffContext, access: ResidentAccess, kind: str) -> bool:

@@ -4,6 +4,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -46,8 +47,16 @@ def access_log_record(
         categories=",".join(sorted(access.categories)),
         basis=access.basis,
         view=view,
-        unit=staff.units[0] if staff.units else None,
+        unit=_reading_unit(staff, access),
     )
+
+
+def _reading_unit(staff: StaffContext, access: ResidentAccess):
+    """The unit through which the categories were read, for the letter to the resident."""
+    from husly.access.policy import UNIT_CATEGORIES
+
+    return next((u for u in staff.units if UNIT_CATEGORIES[u.kind] & access.categories),
+                staff.units[0] if staff.units else None)
 
 
 def _consent_errors(*, resident, from_units, to_units, categories, purpose, given_on,
@@ -62,9 +71,17 @@ def _consent_errors(*, resident, from_units, to_units, categories, purpose, give
     if any(u.municipality_id != resident.municipality_id for u in [*from_units, *to_units]):
         errors.setdefault("to_units", []).append(
             _("Choose units in this municipality from the list."))
-    elif from_units and categories and "categories" not in errors:
+    elif from_units and to_units and categories and "categories" not in errors:
         missing = set(categories) - categories_held_by(from_units)
-        if missing:
+        already = set(categories) & categories_held_by(to_units)
+        if already:
+            # Consent crosses units; within a unit the law decides (health needs health
+            # personnel), and a consent must not widen that.
+            errors["to_units"] = [_(
+                "A unit that already holds %(categories)s cannot receive it by consent. Choose "
+                "another unit to share with."
+            ) % {"categories": ", ".join(str(Category(c).label).lower() for c in sorted(already))}]
+        elif missing:
             errors["categories"] = [_(
                 "The units the information comes from do not hold %(categories)s. Choose the "
                 "unit that holds it, or remove it from the consent."
@@ -141,6 +158,13 @@ def consent_withdraw(*, consent: Consent, by, on: datetime.date | None = None) -
     return consent
 
 
+def break_glass_hint_record(*, staff: StaffContext, resident) -> None:
+    """A search confirmed to someone without a relation that this resident exists."""
+    with transaction.atomic():
+        event_record(name="break_glass.hint_shown", actor=staff.user, target=resident,
+                     changes={})
+
+
 @transaction.atomic
 def break_glass_start(*, staff: StaffContext, resident, reason: str,
                       explanation: str) -> BreakGlass:
@@ -171,8 +195,14 @@ def break_glass_start(*, staff: StaffContext, resident, reason: str,
 @transaction.atomic
 def break_glass_review(*, staff: StaffContext, break_glass: BreakGlass, outcome: str,
                        note: str = "") -> BreakGlass:
+    from husly.access.policy import access_review_team_ids
+    from husly.access.selectors import break_glass_open_for_review
+
     glass = BreakGlass.objects.select_for_update().get(pk=break_glass.pk)
-    if not may_review_access(staff, glass.municipality_id):
+    in_scope = break_glass_open_for_review(
+        municipality=staff.municipality, team_ids=access_review_team_ids(staff),
+    ).filter(pk=glass.pk).exists() if glass.reviewed_at is None else True
+    if not may_review_access(staff, glass.municipality_id) or not in_scope:
         raise ValidationError(_("Only a team leader in this municipality reviews emergency "
                                 "access."))
     if glass.user_id == staff.user.pk:
@@ -209,7 +239,9 @@ ANONYMISED_NAME = "Anonymisert"
 
 
 def _resident_anonymise(resident, *, by, today) -> None:
+    from husly.allocation.models import Application, Decision, Offer
     from husly.common.models import DomainEvent
+    from husly.housing.models import WorkOrder
     from husly.people.models import Resident
 
     Resident.objects.filter(pk=resident.pk).update(
@@ -219,12 +251,23 @@ def _resident_anonymise(resident, *, by, today) -> None:
         phone="", guardian_name="", guardian_phone="", guardian_scope="",
         primary_contact=None, anonymised_on=today,
     )
+    # Free text written about the person, wherever it was written.
     resident.notes.update(text="")
+    for consent in resident.consents.exclude(attachment=""):
+        name, storage = consent.attachment.name, consent.attachment.storage
+        transaction.on_commit(lambda n=name, st=storage: st.delete(n))
     resident.consents.update(purpose="", attachment="")
-    resident.applications.update(wishes="", wished_area="")
-    # Earlier events copied the person's name when they were registered or corrected.
-    DomainEvent.objects.filter(target_type="people.resident", target_id=str(resident.pk)).update(
-        changes={"anonymised": True})
+    applications = Application.objects.filter(applicant=resident)
+    applications.update(wishes="", wished_area="")
+    Decision.objects.filter(application__in=applications).update(reasons="", help_content="")
+    Offer.objects.filter(application__in=applications).update(viewing_companions="")
+    resident.break_glass.update(explanation="", review_note="")
+    WorkOrder.objects.filter(resident=resident).update(what_was_done="", guidance_given="")
+    # Earlier events copied values about the person (name, wishes, companions at a viewing).
+    targets = Q(target_type="people.resident", target_id=str(resident.pk)) | Q(
+        target_type="allocation.application",
+        target_id__in=[str(pk) for pk in applications.values_list("pk", flat=True)])
+    DomainEvent.objects.filter(targets).update(changes={"anonymised": True})
     event_record(name="resident.anonymised", actor=by, target=resident, changes={})
 
 
@@ -244,8 +287,9 @@ def retention_apply(*, municipality, by=None, today: datetime.date | None = None
 
     today = today or timezone.localdate()
     due = retention_due(municipality=municipality, today=today)
-    for resident in due["preserve"]:
+    preserve, anonymise = list(due["preserve"]), list(due["anonymise"])
+    for resident in preserve:
         _resident_preserve(resident, by=by, today=today)
-    for resident in due["anonymise"]:
+    for resident in anonymise:
         _resident_anonymise(resident, by=by, today=today)
-    return {"anonymised": len(due["anonymise"]), "preserved": len(due["preserve"])}
+    return {"anonymised": len(anonymise), "preserved": len(preserve)}

@@ -66,6 +66,7 @@ def consent_list(request, pk: int):
         else:
             messages.success(request, _("The consent is recorded and applies from now."))
             return redirect("access:consent_list", pk=pk)
+    access_log_record(staff=staff, resident=resident, access=access, view="consent_list")
     today = timezone.localdate()
     consents = list(selectors.consents_for(resident=resident))
     for consent in consents:
@@ -91,11 +92,12 @@ def consent_withdraw(request, pk: int):
 def consent_attachment(request, pk: int):
     staff = request.staff
     consent = get_object_or_404(Consent, pk=pk, municipality=staff.municipality)
-    _resident, _access, refused = _resident_with(request, consent.resident_id, may_manage_consent)
+    resident, access, refused = _resident_with(request, consent.resident_id, may_manage_consent)
     if refused:
         return refused
     if not consent.attachment:
         raise Http404
+    access_log_record(staff=staff, resident=resident, access=access, view="consent_attachment")
     response = FileResponse(consent.attachment.open("rb"),
                             content_type=consent.attachment_content_type)
     response["Cache-Control"] = "private, no-store"
@@ -205,7 +207,7 @@ def data_copy_json(request, pk: int):
 
 @page("access_review")
 def access_review(request):
-    review = selectors.access_review(municipality=request.staff.municipality)
+    review = selectors.access_review(staff=request.staff)
     return render(request, "access/access_review.html", {
         **review, "review_form": BreakGlassReviewForm()})
 
@@ -245,6 +247,6 @@ def retention(request):
     due = selectors.retention_due(municipality=staff.municipality,
                                   today=timezone.localdate())
     return render(request, "access/retention.html", {
-        "form": form, "due_anonymise": len(due["anonymise"]),
-        "due_preserve": len(due["preserve"]),
+        "form": form, "due_anonymise": due["anonymise"].count(),
+        "due_preserve": due["preserve"].count(),
         **selectors.retention_counts(municipality=staff.municipality)})

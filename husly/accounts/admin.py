@@ -40,7 +40,7 @@ class TeamMembershipAdmin(ScopedModelAdmin):
     form = TeamMembershipForm
     municipality_lookup = "team__municipality"
     list_display = ("user", "team", "is_leader")
-    list_filter = ("is_leader", "team")
+    list_filter = ("is_leader", ("team", admin.RelatedOnlyFieldListFilter))
     list_select_related = ("user", "team")
 
 
@@ -57,7 +57,7 @@ class RoleAssignmentForm(forms.ModelForm):
 class RoleAssignmentAdmin(ScopedModelAdmin):
     form = RoleAssignmentForm
     list_display = ("user", "role", "unit", "municipality")
-    list_filter = ("role", "municipality")
+    list_filter = ("role", ("municipality", admin.RelatedOnlyFieldListFilter))
     list_select_related = ("user", "unit", "municipality")
     search_fields = ("user__username", "user__first_name", "user__last_name")
 

@@ -52,4 +52,4 @@ def _awaiting(kind: str, staff) -> int:
         return 0
     from husly.access.selectors import break_glass_open_count
 
-    return break_glass_open_count(municipality=staff.municipality)
+    return break_glass_open_count(staff=staff)

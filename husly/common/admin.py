@@ -8,7 +8,6 @@ from django.contrib import admin
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -58,15 +57,16 @@ site = HuslyAdminSite(name="admin")
 
 
 def staff_administered(request):
-    """Staff with a role in one of the user's municipalities, or with no role yet."""
+    """Staff whose every role is in a municipality the user administers, or with no role yet.
+    Someone who also works elsewhere is left to a superuser: the staff flags (health
+    personnel, clearance, active) and the password are global and would change their access
+    in the other municipality too."""
     users = User.objects.all()
     if request.user.is_superuser:
         return users
-    return users.filter(
-        Q(role_assignments__municipality__in=administered_municipality_ids(request))
-        | Q(role_assignments__isnull=True),
-        is_superuser=False,
-    ).distinct()
+    administered = administered_municipality_ids(request)
+    return users.filter(is_superuser=False).exclude(
+        role_assignments__in=RoleAssignment.objects.exclude(municipality__in=administered))
 
 
 class ScopedModelAdmin(admin.ModelAdmin):

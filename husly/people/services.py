@@ -18,7 +18,7 @@ RESIDENT_FIELDS = (
     "housing_situation_since", "team", "primary_contact",
 )
 # Values that identify a person are not copied into the event: the event says they changed.
-EVENT_REDACTED = {"national_id", "phone", "guardian_phone"}
+EVENT_REDACTED = {"national_id", "phone", "guardian_phone", "guardian_scope"}
 
 
 def _resident_clean(resident: Resident) -> None:

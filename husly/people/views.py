@@ -6,6 +6,8 @@ from django.utils.translation import gettext as _
 from husly.access.decorators import page
 from husly.access.policy import (
     may_break_glass,
+    may_change_protected_address,
+    may_change_relation,
     may_handle_resident_rights,
     may_manage_consent,
     resident_access,
@@ -40,8 +42,14 @@ def resident_list(request):
                "may_register": request.staff.may_open("resident_register")}
     if search and not page_obj.object_list:
         # Emergency access starts from the full fødselsnummer, never from browsing names.
-        context["break_glass_candidate"] = selectors.resident_for_break_glass(
-            staff=request.staff, national_id=search)
+        candidate = selectors.resident_for_break_glass(staff=request.staff, national_id=search)
+        if candidate is not None:
+            # Confirming that a number belongs to a resident is itself sensitive: recorded,
+            # without the number, so probing shows.
+            from husly.access.services import break_glass_hint_record
+
+            break_glass_hint_record(staff=request.staff, resident=candidate)
+        context["break_glass_candidate"] = candidate
     if request.htmx and request.htmx.target == "resident-results":
         return render(request, "people/_resident_results.html", context)
     return render(request, "people/resident_list.html", context)
@@ -96,7 +104,7 @@ def resident_detail(request, pk: int):
         "may_consent": may_manage_consent(staff, access),
         "may_access_log": may_handle_resident_rights(staff, access, "access_log"),
         "may_data_copy": may_handle_resident_rights(staff, access, "data_copy"),
-        "may_correct": staff.may_open("resident_register"),
+        "may_correct": staff.may_open("resident_register") and may_change_relation(access),
     })
 
 
@@ -134,9 +142,18 @@ def resident_correct(request, pk: int):
             "may_break_glass": may_break_glass(staff, access)}, status=403)
     initial = {f: getattr(resident, f) for f in ResidentForm.base_fields}
     form = ResidentForm(request.POST or None, initial=initial, municipality=staff.municipality)
+    hidden = set()
     if not access.reads(Category.HOUSING):
-        for name in HOUSING_FIELDS:
-            del form.fields[name]
+        hidden |= set(HOUSING_FIELDS)
+    if not may_change_relation(access):
+        hidden |= {"team", "primary_contact"}
+    if not may_change_protected_address(staff, resident):
+        hidden.add("protected_address")
+    for name in hidden:
+        del form.fields[name]
+    if request.method == "GET":
+        access_log_record(staff=staff, resident=resident, access=access,
+                          view="resident_correct")
     if request.method == "POST" and form.is_valid():
         changed = {f: form.cleaned_data[f] for f in form.changed_data}
         try:

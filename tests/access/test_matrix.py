@@ -260,7 +260,7 @@ def world(municipality, other_municipality, team, make_staff):
         form="written", by=users[Role.FOLLOWUP_WORKER], attachment=png_upload())
     foreign_consent = consent_record(
         resident=foreign, from_units=[foreign_worker.role_assignments.get().unit],
-        to_units=[foreign_worker.role_assignments.get().unit], categories=["followup"],
+        to_units=[foreign_officer.role_assignments.get().unit], categories=["followup"],
         purpose="Beholde boligen", given_on=timezone.localdate(), form="verbal",
         by=foreign_worker)
     glass = BreakGlass.objects.create(

@@ -94,12 +94,15 @@ def test_an_expired_consent_opens_nothing(client, login, world):
 @pytest.mark.parametrize("overrides, message", [
     ({"expires_on": "2020-01-01"}, "før"),
     ({"to_units": ["999999"]}, "Velg enheter fra listen"),
-    ({"categories": ["nav"]}, "har ikke"),
+    ({"categories": ["housing"]}, "har ikke"),
+    ({"to_units": ["__followup__"]}, "allerede har"),
     ({"categories": []}, "Velg hva samtykket gjelder"),
     ({"purpose": ""}, "Skriv hva opplysningene kan brukes til"),
 ])
 def test_bad_consents_are_refused_with_a_message_that_says_what_to_do(
         client, login, world, overrides, message):
+    if overrides.get("to_units") == ["__followup__"]:
+        overrides = {"to_units": [world["followup_unit"].pk]}
     login(client, world["worker"])
     response = client.post(reverse("access:consent_list", args=[world["resident"].pk]),
                            _consent_form(world, **overrides))
@@ -223,9 +226,13 @@ def test_the_access_log_letter_lists_exactly_the_reads_made(
     client.get(detail)
     staff = staff_context_for(world["worker"], None)
     html = access_log_letter_html(resident=resident, staff=staff, language="nb")
-    rows = html.split("<tbody>")[1].split("</tbody>")[0].count("<tr>")
-    assert rows == AccessLogEntry.objects.filter(resident=resident).count() == 3
-    assert html.count(str(world["nav"])) == 2
+    rows = html.split("<tbody>")[1].split("</tbody>")[0].split("<tr>")[1:]
+    # One line per reader and day, with the number of reads: nav twice, the worker once
+    reads = {r.split("</td><td>")[1]: int(r.rsplit("<td>", 1)[1].split("</td>")[0])
+             for r in rows}
+    assert reads == {str(world["nav"]): 2, str(world["worker"]): 1}
+    assert sum(reads.values()) == AccessLogEntry.objects.filter(resident=resident).count()
+    assert "3 oppslag totalt" in html
     assert "NAV" in html and "Oppfølging" in html
     nynorsk = access_log_letter_html(resident=resident, staff=staff, language="nn")
     assert 'lang="nn"' in nynorsk and "Kven har lese" in nynorsk
@@ -312,6 +319,7 @@ def test_retention_anonymises_ended_cases_and_keeps_care_records(municipality, m
                                   accessed_at=timezone.now(), categories="housing",
                                   basis="case", view="test")
     retention_settings_save(municipality=municipality, years_after_end=5, by=None)
+    Resident.objects.update(registered_at=timezone.now() - datetime.timedelta(days=7 * 366))
 
     assert retention_apply(municipality=municipality) == {"anonymised": 1, "preserved": 1}
 
@@ -339,3 +347,77 @@ def test_the_administrator_runs_retention_from_its_page(client, login, make_staf
     assert municipality.retention_settings.years_after_end == 7
     response = client.post(url, {"action": "apply"}, follow=True)
     assert "0 beboere anonymisert" in response.content.decode()
+
+
+def test_emergency_access_cannot_make_itself_permanent(client, login, world, make_staff):
+    outsider = make_staff(Role.FOLLOWUP_WORKER, username="vakt")
+    resident = world["resident"]
+    login(client, outsider)
+    client.post(reverse("access:break_glass", args=[resident.pk]),
+                {"reason": "danger", "explanation": "Naboen melder om røyk."})
+    assert client.get(reverse("people:resident_detail", args=[resident.pk])).status_code == 200
+    # Neither the correction form nor the consent page is open on emergency access
+    assert client.get(reverse("people:resident_correct", args=[resident.pk])).status_code in (
+        200, 404)
+    form = client.get(reverse("people:resident_correct", args=[resident.pk])).content.decode()
+    assert 'name="primary_contact"' not in form and 'name="team"' not in form
+    assert client.get(reverse("access:consent_list", args=[resident.pk])).status_code == 404
+
+
+def test_only_cleared_staff_lift_a_protected_address(client, login, make_staff, team,
+                                                     municipality):
+    officer = make_staff(Role.HOUSING_OFFICER, team=team, username="bolig")
+    resident = ResidentFactory(municipality=municipality, team=team,
+                               protected_address="fortrolig")
+    login(client, officer)
+    form = client.get(reverse("people:resident_correct", args=[resident.pk])).content.decode()
+    assert 'name="protected_address"' not in form
+    client.post(reverse("people:resident_correct", args=[resident.pk]), {
+        "given_name": resident.given_name, "family_name": resident.family_name,
+        "national_id": resident.national_id, "protected_address": "none",
+        "housing_situation": resident.housing_situation,
+        "housing_situation_since": resident.housing_situation_since.isoformat()})
+    resident.refresh_from_db()
+    assert resident.protected_address == "fortrolig"
+
+
+def test_consent_crosses_units_and_never_gives_health_within_one(
+        client, login, make_staff, team, municipality):
+    worker = make_staff(Role.FOLLOWUP_WORKER, team=team, username="miljo", health=False)
+    nurse = make_staff(Role.FOLLOWUP_WORKER, team=team, username="sykepleier", health=True)
+    resident = ResidentFactory(municipality=municipality, team=team)
+    people.resident_note_write(resident=resident, category=Category.HEALTH,
+                               text="Helseopplysning", by=nurse)
+    unit = Unit.objects.get(municipality=municipality, kind=UnitKind.FOLLOWUP)
+    login(client, worker)
+    response = client.post(reverse("access:consent_list", args=[resident.pk]), {
+        "from_units": [unit.pk], "to_units": [unit.pk], "categories": ["health"],
+        "purpose": "Å beholde boligen", "given_on": timezone.localdate().isoformat(),
+        "form": "verbal"})
+    assert "allerede har" in response.content.decode()
+    assert not Consent.objects.exists()
+    # Even a consent recorded earlier to the unit itself opens nothing within it
+    Consent.objects.create(municipality=municipality, resident=resident, categories=["health"],
+                           purpose="x", given_on=timezone.localdate(), form="verbal",
+                           recorded_by=nurse).to_units.set([unit])
+    body = client.get(reverse("people:resident_detail", args=[resident.pk])).content.decode()
+    assert "Helseopplysning" not in body
+
+
+def test_a_leader_reviews_access_for_their_own_teams_only(client, login, world, make_staff,
+                                                          municipality):
+    from husly.accounts.services import team_create
+
+    other_team = team_create(municipality=municipality, name="Team Vest")
+    other_leader = make_staff(Role.TEAM_LEADER, team=other_team, username="vestleder")
+    outsider = make_staff(Role.FOLLOWUP_WORKER, username="vakt")
+    login(client, outsider)
+    client.post(reverse("access:break_glass", args=[world["resident"].pk]),
+                {"reason": "danger", "explanation": "Naboen melder om røyk."})
+    login(client, other_leader)
+    body = client.get(reverse("access:access_review")).content.decode()
+    assert "Naboen melder" not in body and world["resident"].family_name not in body
+    glass = BreakGlass.objects.get()
+    client.post(reverse("access:break_glass_review", args=[glass.pk]), {"outcome": "accepted"})
+    glass.refresh_from_db()
+    assert glass.reviewed_at is None
