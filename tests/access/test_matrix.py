@@ -347,3 +347,44 @@ def test_the_api_refuses_anonymous_callers(client, world):
     response = client.post(reverse("api:decision", args=world["args"]["application"]["own"]),
                            data={}, content_type="application/json")
     assert response.status_code == 401
+
+
+# Consent in the matrix: what each role reads of a resident on its team, with no consent and
+# with a consent from the follow-up unit to NAV and the housing service covering follow-up,
+# in force, withdrawn and expired.
+OWN = {Role.HOUSING_OFFICER: {"housing"}, Role.FOLLOWUP_WORKER: {"followup"},
+       Role.NAV_COUNSELLOR: {"nav"}, Role.TEAM_LEADER: {"followup"},
+       Role.PROPERTY_MANAGER: {"housing"}}
+CONSENTED = {Role.HOUSING_OFFICER: {"housing", "followup"},
+             Role.NAV_COUNSELLOR: {"nav", "followup"}}
+
+
+@pytest.mark.parametrize("state", ["none", "in_force", "withdrawn", "expired"])
+def test_consent_in_the_matrix(municipality, team, make_staff, state):
+    from husly.access.policy import resident_access, staff_context_for
+    from husly.access.services import consent_withdraw
+    from husly.accounts.models import Unit, UnitKind
+
+    users = {role: make_staff(role, team=team) for role in OWN}
+    resident = ResidentFactory(municipality=municipality, team=team)
+    today = timezone.localdate()
+    if state != "none":
+        units = Unit.objects.filter(municipality=municipality)
+        consent = consent_record(
+            resident=resident, from_units=units.filter(kind=UnitKind.FOLLOWUP),
+            to_units=units.filter(kind__in=[UnitKind.NAV, UnitKind.HOUSING]),
+            categories=["followup"], purpose="Å beholde boligen",
+            given_on=today - datetime.timedelta(days=10), form="written",
+            by=users[Role.FOLLOWUP_WORKER],
+            expires_on=today - datetime.timedelta(days=1) if state == "expired" else None)
+        if state == "withdrawn":
+            consent_withdraw(consent=consent, by=users[Role.FOLLOWUP_WORKER])
+    for role, user in users.items():
+        access = resident_access(staff_context_for(user, None), resident)
+        if role == Role.PROPERTY_MANAGER:
+            expected = OWN[role]  # on the team here; consent does not reach property
+        elif state == "in_force":
+            expected = CONSENTED.get(role, OWN[role])
+        else:
+            expected = OWN[role]
+        assert set(access.categories) == expected, (role, state)
