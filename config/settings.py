@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "husly.allocation",
     "husly.followup",
     "husly.board",
+    "husly.outcomes",
     "husly.demo",
     "husly.api",
     "ninja",

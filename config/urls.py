@@ -15,6 +15,7 @@ urlpatterns = [
     path("oppfolging/", include("husly.followup.urls")),
     path("tavle/", include("husly.board.urls")),
     path("tilgang/", include("husly.access.urls")),
+    path("resultater/", include("husly.outcomes.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin_site.urls),
 ]

@@ -81,7 +81,16 @@ PAGE_ROLES: dict[str, frozenset[str] | None] = {
     "access_review": frozenset({Role.TEAM_LEADER}),
     # Retention is run by the administrator; the screen shows counts, never names.
     "retention": frozenset({Role.ADMINISTRATOR}),
+    # The by-name list of everyone without a home: rows are named only where the user reads
+    # the person (policy.readable_categories); the housing service and leaders run it.
+    "by_name_list": RESIDENT_RIGHTS_ROLES,
+    "by_name_manage": frozenset({Role.HOUSING_OFFICER, Role.TEAM_LEADER}),
+    # Outcome figures: also the analyst, who sees counts only, small ones suppressed.
+    "outcomes": RESIDENT_RIGHTS_ROLES | {Role.ANALYST},
 }
+
+# Counts smaller than this are shown as "< 5" to those who see figures but not people.
+SMALL_CELL = 5
 
 
 @dataclass
@@ -482,3 +491,16 @@ def data_copy_categories(access: ResidentAccess) -> frozenset[str]:
     holds it (docs/decisions/0015), so no one reads another unit's information to hand it
     out."""
     return access.categories
+
+
+def outcome_people_shown(staff: StaffContext) -> bool:
+    """Whether a figure opens the list of people behind it (analysts see counts only)."""
+    return staff.may_open("by_name_list")
+
+
+def outcome_count(staff: StaffContext, n: int):
+    """A count as this user may see it: under SMALL_CELL becomes "< 5" for figure-only
+    users, so a small group cannot be told apart."""
+    if outcome_people_shown(staff) or n == 0 or n >= SMALL_CELL:
+        return n
+    return f"< {SMALL_CELL}"

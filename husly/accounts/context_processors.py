@@ -11,6 +11,8 @@ NAV = (
     ("work_orders", "housing:work_order_list", "/boliger/arbeidsordrer/"),
     ("dwellings", "housing:dwelling_list", "/boliger/"),
     ("allocation_settings", "allocation:settings", "/tildeling/innstillinger/"),
+    ("by_name_list", "outcomes:by_name_list", "/resultater/uten-bolig/"),
+    ("outcomes", "outcomes:flow", "/resultater/inn-og-utstrom/"),
     ("access_review", "access:access_review", "/tilgang/gjennomgang/"),
     ("retention", "access:retention", "/tilgang/oppbevaring/"),
 )
@@ -24,7 +26,8 @@ def staff(request):
                   "allocation": _("Allocation"), "tasks": _("My tasks"),
                   "followup": _("My visits"), "board": _("Team board"),
                   "work_orders": _("Work orders"), "allocation_settings": _("Allocation rules"),
-                  "access_review": _("Access review"), "retention": _("Retention")}
+                  "access_review": _("Access review"), "retention": _("Retention"),
+                  "by_name_list": _("Without a home"), "outcomes": _("Outcomes")}
         current = max((prefix for _k, _u, prefix in NAV if request.path.startswith(prefix)),
                       key=len, default=None)
         for kind, url_name, prefix in NAV:

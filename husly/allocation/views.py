@@ -21,6 +21,7 @@ from husly.common.deadlines import deadline_state
 from husly.common.documents import pdf_response
 from husly.common.models import Category
 from husly.common.views import service_call
+from husly.outcomes.selectors import resettlements_for
 
 S = ApplicationState
 
@@ -99,6 +100,7 @@ def application_detail(request, pk: int):
         context["offers"] = list(application.offers.select_related("dwelling"))
         context["reply_due"] = services.preliminary_reply_due(application)
         context["statement_required"] = services.statement_required(application)
+        context["resettlements"] = list(resettlements_for(resident=application.applicant))
     allocation = getattr(application, "allocation", None)
     if allocation is not None:
         tasks = list(allocation.tasks.select_related("unit", "assigned_to", "work_order"))
@@ -233,6 +235,7 @@ def offer_make(request, pk: int):
             messages.success(request, _("The dwelling is offered."))
             return redirect("allocation:application_detail", pk=pk)
     return render(request, "allocation/offer_form.html", {
+        "resettlements": list(resettlements_for(resident=application.applicant)),
         "form": form, "application": application,
         "suggestions": [(d, fit) for _score, _pk, d, fit in ranked],
     })

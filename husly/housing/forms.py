@@ -100,6 +100,15 @@ class TenancyEndForm(DesignsystemetForm):
         label=_("The residents' housing situation afterwards"),
         choices=[("", _("Not known yet"))] + HousingSituation.choices, required=False,
     )
+    what_went_wrong = forms.CharField(
+        label=_("If it ended unplanned: what went wrong?"), required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Eviction, abandonment, institution or prison put the person back on the "
+                    "list of people without a home at once, with a re-settlement case. This is "
+                    "shown at the next application and allocation."))
+    do_differently = forms.CharField(
+        label=_("What should be done differently next time?"), required=False,
+        widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class WorkOrderDoneForm(DesignsystemetForm):

@@ -22,7 +22,9 @@ from husly.housing.models import (
     OwnerKind,
     SuitabilityTag,
     Tenancy,
+    TenancyEndReason,
 )
+from husly.outcomes import services as outcomes
 from husly.people.models import HousingSituation, Resident
 
 
@@ -186,6 +188,12 @@ def tenancy_register(
     )
     tenancy.residents.set(residents)
     today = timezone.localdate()
+    for resident in residents:
+        if start_date <= today:
+            outcomes.homelessness_housed(resident=resident, on=start_date, by=by)
+        if end_date is not None and end_date <= today and end_reason in (
+                TenancyEndReason.unplanned()):
+            outcomes.homelessness_after_unplanned_end(resident=resident, on=end_date, by=by)
     is_current = start_date <= today and (end_date is None or end_date >= today)
     if is_current:
         dwelling.status = DwellingStatus.LET
@@ -206,7 +214,8 @@ def tenancy_register(
 @transaction.atomic
 def tenancy_end(
     *, tenancy: Tenancy, end_date: datetime.date, end_reason: str, by,
-    housing_situation_after: str | None = None,
+    housing_situation_after: str | None = None, what_went_wrong: str = "",
+    do_differently: str = "",
 ) -> Tenancy:
     """End a tenancy. The dwelling becomes vacant; the residents' housing situation is what
     the officer says it is now (a planned move to own home, or back without a home)."""
@@ -234,16 +243,27 @@ def tenancy_end(
     if end_date <= timezone.localdate() and not dwelling.tenancies.current().exists():
         dwelling.status = DwellingStatus.VACANT
         dwelling.save(update_fields=["status"])
+    unplanned = end_reason in TenancyEndReason.unplanned()
+    if unplanned and housing_situation_after not in HousingSituation.homeless():
+        # Back on the by-name list at once: the person has no home now.
+        housing_situation_after = outcomes.SITUATION_AFTER[end_reason]
     if housing_situation_after:
         for resident in tenancy.residents.all():
             resident.housing_situation = housing_situation_after
             resident.housing_situation_since = end_date
             resident.save(update_fields=["housing_situation", "housing_situation_since"])
+            outcomes.homelessness_situation_changed(
+                resident=resident, situation=housing_situation_after, on=end_date, by=by)
     event_record(
         name="tenancy.ended", actor=by, target=tenancy,
         changes={"end_date": end_date, "end_reason": end_reason,
                  "housing_situation_after": housing_situation_after or ""},
     )
+    if unplanned:
+        for resident in tenancy.residents.all():
+            outcomes.resettlement_open(tenancy=tenancy, resident=resident, by=by, on=end_date,
+                                       what_went_wrong=what_went_wrong,
+                                       do_differently=do_differently)
     return tenancy
 
 

@@ -114,6 +114,7 @@ def tenancy_end(request, pk: int):
             services.tenancy_end(
                 tenancy=tenancy, end_date=data["end_date"], end_reason=data["end_reason"],
                 housing_situation_after=data["housing_situation_after"] or None, by=staff.user,
+                what_went_wrong=data["what_went_wrong"], do_differently=data["do_differently"],
             )
         except ValidationError as exc:
             form.add_service_error(exc)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from husly.common.events import changes_between, event_record
 from husly.common.identifiers import national_id_birth_date, national_id_validate
 from husly.common.models import Category
+from husly.outcomes.services import homelessness_situation_changed
 from husly.people.models import Case, CaseKind, Resident, ResidentNote
 
 RESIDENT_FIELDS = (
@@ -81,6 +82,8 @@ def resident_register(*, municipality, by, case_unit=None, **fields) -> Resident
         name="resident.registered", actor=by, target=resident,
         changes=_event_changes({f: getattr(resident, f) for f in RESIDENT_FIELDS}),
     )
+    homelessness_situation_changed(resident=resident, situation=resident.housing_situation,
+                                   on=resident.housing_situation_since, by=by)
     if case_unit is not None:
         _case_open(resident=resident, unit=case_unit, assigned_to=by, by=by)
     return resident
@@ -100,6 +103,9 @@ def resident_update(*, resident: Resident, by, **fields) -> Resident:
     if diff:
         redacted = {k: ("***" if k in EVENT_REDACTED else v) for k, v in diff.items()}
         event_record(name="resident.updated", actor=by, target=resident, changes=redacted)
+    if "housing_situation" in diff:
+        homelessness_situation_changed(resident=resident, situation=resident.housing_situation,
+                                       on=resident.housing_situation_since, by=by)
     return resident
 
 

@@ -128,6 +128,12 @@ EXPECTED = {
     "access:access_review": ("plain", status_for({Role.TEAM_LEADER})),
     "access:break_glass_review": ("break_glass", {r: 405 for r in ROLES}),
     "access:retention": ("plain", status_for({Role.ADMINISTRATOR})),
+    # Outcomes: the by-name list for those who work with residents, figures for analysts too.
+    "outcomes:by_name_list": ("plain", status_for(RIGHTS)),
+    "outcomes:mark_inactive": ("related_resident", {r: 405 for r in ROLES}),
+    "outcomes:reactivate": ("related_resident", {r: 405 for r in ROLES}),
+    "outcomes:flow": ("plain", status_for(RIGHTS | {Role.ANALYST})),
+    "outcomes:flow_people": ("flow", status_for(RIGHTS)),
     # The JSON API: the same rules; the endpoints check them themselves (husly.api.api).
     "api:api-root": ("plain", {r: 404 for r in ROLES}),
     "api:openapi-json": ("plain", {r: 200 for r in ROLES}),
@@ -271,6 +277,8 @@ def world(municipality, other_municipality, team, make_staff):
         "users": users,
         "args": {
             "consent": {"own": [consent.pk], "foreign": [foreign_consent.pk]},
+            "flow": {"own": [timezone.localdate().strftime("%Y-%m"), "inn",
+                             "newly_identified"]},
             "break_glass": {"own": [glass.pk]},
             "plain": {"own": []},
             "related_resident": {"own": [related.pk], "unrelated": [unrelated.pk],

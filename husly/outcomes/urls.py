@@ -1,0 +1,13 @@
+from django.urls import path
+
+from husly.outcomes import views
+
+app_name = "outcomes"
+urlpatterns = [
+    path("uten-bolig/", views.by_name_list, name="by_name_list"),
+    path("uten-bolig/<int:pk>/inaktiv/", views.mark_inactive, name="mark_inactive"),
+    path("uten-bolig/<int:pk>/aktiv/", views.reactivate, name="reactivate"),
+    path("inn-og-utstrom/", views.flow, name="flow"),
+    path("inn-og-utstrom/<str:month>/<str:direction>/<str:kind>/", views.flow_people,
+         name="flow_people"),
+]

@@ -1,0 +1,143 @@
+"""Outcome pages: the by-name list, its monthly flow and functional zero, housing stability.
+Thin: numbers come from `selectors` and `stability`, access from `access.policy`."""
+
+import datetime
+
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from husly.access.decorators import page
+from husly.access.policy import outcome_count, outcome_people_shown
+from husly.common.formats import date_long
+from husly.common.views import service_call
+from husly.outcomes import exports, selectors, services
+from husly.outcomes.models import EpisodeEnd, EpisodeStart
+from husly.people.selectors import resident_get
+
+
+def _list_table(rows):
+    headers = [_("Name"), _("Without a home since"), _("Days without a home"),
+               _("Situation"), _("Next step"), _("Owner"), _("Re-settlement")]
+    table = []
+    for row in rows:
+        resident = row.episode.resident
+        table.append([
+            resident.full_name if row.shown else _("No access"),
+            date_long(row.episode.started_on), row.days,
+            resident.get_housing_situation_display() if row.shown else "–",
+            row.next_step, str(row.owner or "–"), _("Yes") if row.resettlement else ""])
+    return headers, table
+
+
+@page("by_name_list")
+def by_name_list(request):
+    rows = selectors.by_name_list(staff=request.staff)
+    fmt = request.GET.get("eksport")
+    if fmt in ("csv", "xlsx"):
+        headers, table = _list_table(rows)
+        return exports.table_response(fmt=fmt, filename="uten-bolig", headers=headers,
+                                      rows=table)
+    return render(request, "outcomes/by_name_list.html", {
+        "rows": rows, "may_manage": request.staff.may_open("by_name_manage"),
+        "flow": selectors.monthly_flow(municipality=request.staff.municipality, months=3)})
+
+
+def _resident_action(request, pk, action, success):
+    resident = resident_get(staff=request.staff, pk=pk)
+    service_call(request, lambda: action(resident=resident, by=request.staff.user), success)
+    return redirect("outcomes:by_name_list")
+
+
+@require_POST
+@page("by_name_manage")
+def mark_inactive(request, pk: int):
+    return _resident_action(request, pk, services.homelessness_mark_inactive,
+                            _("Marked inactive: off the active list until found again."))
+
+
+@require_POST
+@page("by_name_manage")
+def reactivate(request, pk: int):
+    return _resident_action(request, pk, services.homelessness_reactivate,
+                            _("Back on the list of people without a home."))
+
+
+def _flow_table(staff, flow):
+    headers = [_("Month"), *[str(label) for _v, label in EpisodeStart.choices],
+               _("Inflow"), *[str(label) for _v, label in EpisodeEnd.choices], _("Outflow"),
+               _("Without a home at the end of the month")]
+    table = []
+    for row in flow["rows"]:
+        table.append([
+            row["month"].strftime("%Y-%m"),
+            *[outcome_count(staff, row["inflow"][k]) for k in EpisodeStart.values],
+            outcome_count(staff, row["inflow_total"]),
+            *[outcome_count(staff, row["outflow"][k]) for k in EpisodeEnd.values],
+            outcome_count(staff, row["outflow_total"]), outcome_count(staff, row["active"])])
+    return headers, table
+
+
+@page("outcomes")
+def flow(request):
+    staff = request.staff
+    data = selectors.monthly_flow(municipality=staff.municipality)
+    headers, table = _flow_table(staff, data)
+    fmt = request.GET.get("eksport")
+    if fmt in ("csv", "xlsx"):
+        return exports.table_response(fmt=fmt, filename="inn-og-utstrom", headers=headers,
+                                      rows=table)
+    # The link behind each count: inflow kinds, the inflow total, outflow kinds, the total,
+    # the number at the month's end. Totals and the stock have no list of their own.
+    kinds = ([("inn", k) for k in EpisodeStart.values] + [None]
+             + [("ut", k) for k in EpisodeEnd.values] + [None, None])
+    people_shown = outcome_people_shown(staff)
+    rows = []
+    for r, cells in zip(data["rows"], table, strict=True):
+        month = r["month"].strftime("%Y-%m")
+        rows.append({"month": r["month"], "cells": [
+            {"value": value, "url": reverse("outcomes:flow_people", args=[month, *kind])
+             if kind and people_shown and value else ""}
+            for value, kind in zip(cells[1:], kinds, strict=True)]})
+    return render(request, "outcomes/flow.html", {
+        "flow": data, "headers": headers, "rows": rows,
+        "people_shown": outcome_people_shown(staff),
+        "current": outcome_count(staff, data["current"]),
+        "chart": _flow_chart(data["rows"]),
+    })
+
+
+def _flow_chart(rows):
+    """Bars of the number without a home at each month's end, drawn as SVG by the app."""
+    top = max([r["active"] for r in rows] + [1])
+    width, height, gap = 36, 120, 8
+    bars = []
+    for i, r in enumerate(rows):
+        h = round(height * r["active"] / top)
+        bars.append({"x": i * (width + gap), "y": height - h, "h": h, "w": width,
+                     "label": r["month"].strftime("%m"), "value": r["active"]})
+    return {"bars": bars, "width": len(rows) * (width + gap), "height": height}
+
+
+@page("by_name_list")
+def flow_people(request, month: str, direction: str, kind: str):
+    try:
+        first = datetime.date.fromisoformat(f"{month}-01")
+    except ValueError:
+        raise Http404 from None
+    kinds = EpisodeStart.values if direction == "inn" else EpisodeEnd.values
+    if direction not in ("inn", "ut") or kind not in kinds:
+        raise Http404
+    episodes = selectors.flow_episodes(municipality=request.staff.municipality, month=first,
+                                       direction=direction, kind=kind)
+    rows = selectors.by_name_list(staff=request.staff, episodes=episodes)
+    label = dict(EpisodeStart.choices if direction == "inn" else EpisodeEnd.choices)[kind]
+    fmt = request.GET.get("eksport")
+    if fmt in ("csv", "xlsx"):
+        headers, table = _list_table(rows)
+        return exports.table_response(fmt=fmt, filename=f"{direction}-{month}-{kind}",
+                                      headers=headers, rows=table)
+    return render(request, "outcomes/flow_people.html", {
+        "rows": rows, "month": first, "label": label})
