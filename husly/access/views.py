@@ -75,12 +75,17 @@ def consent_list(request, pk: int):
         "resident": resident, "consents": consents, "form": form, "access": access})
 
 
+def _consent_with(request, pk: int):
+    """The consent of this municipality, with its resident's access (see `_resident_with`)."""
+    consent = get_object_or_404(Consent, pk=pk, municipality=request.staff.municipality)
+    return (consent, *_resident_with(request, consent.resident_id, may_manage_consent))
+
+
 @require_POST
 @page("consent")
 def consent_withdraw(request, pk: int):
     staff = request.staff
-    consent = get_object_or_404(Consent, pk=pk, municipality=staff.municipality)
-    _resident, _access, refused = _resident_with(request, consent.resident_id, may_manage_consent)
+    consent, _resident, _access, refused = _consent_with(request, pk)
     if refused:
         return refused
     service_call(request, lambda: services.consent_withdraw(consent=consent, by=staff.user),
@@ -91,8 +96,7 @@ def consent_withdraw(request, pk: int):
 @page("consent")
 def consent_attachment(request, pk: int):
     staff = request.staff
-    consent = get_object_or_404(Consent, pk=pk, municipality=staff.municipality)
-    resident, access, refused = _resident_with(request, consent.resident_id, may_manage_consent)
+    consent, resident, access, refused = _consent_with(request, pk)
     if refused:
         return refused
     if not consent.attachment:
