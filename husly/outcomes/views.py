@@ -14,7 +14,9 @@ from husly.access.policy import outcome_count, outcome_people_shown
 from husly.common.formats import date_long
 from husly.common.views import service_call
 from husly.outcomes import exports, selectors, services
+from husly.outcomes.forms import StabilityFilterForm
 from husly.outcomes.models import EpisodeEnd, EpisodeStart
+from husly.outcomes.stability import DAYS_PER_MONTH, stability_report
 from husly.people.selectors import resident_get
 
 
@@ -141,3 +143,51 @@ def flow_people(request, month: str, direction: str, kind: str):
                                       headers=headers, rows=table)
     return render(request, "outcomes/flow_people.html", {
         "rows": rows, "month": first, "label": label})
+
+
+@page("outcomes")
+def stability(request):
+    """Kaplan–Meier retention for tenancies and persons, beside the Sandnes example's 70 %."""
+    staff = request.staff
+    form = StabilityFilterForm(request.GET or None, municipality=staff.municipality)
+    report = stability_report(municipality=staff.municipality, filters=form.filters())
+    headers = [_("Measure"), _("Months"), _("Still housed"), _("95 % interval"),
+               _("Still followed")]
+    table = []
+    for key, label in (("tenancies", _("Tenancies")), ("persons", _("Persons"))):
+        for row in report[key]["rows"]:
+            point = row["point"]
+            table.append([
+                label, row["months"],
+                f"{point.survival * 100:.1f} %" if point else _("Not yet known"),
+                f"{point.lower * 100:.1f}–{point.upper * 100:.1f} %" if point else "–",
+                outcome_count(staff, row["at_risk"])])
+    fmt = request.GET.get("eksport")
+    if fmt in ("csv", "xlsx"):
+        return exports.table_response(fmt=fmt, filename="bostabilitet", headers=headers,
+                                      rows=table)
+    query = request.GET.copy()
+    query.pop("eksport", None)
+    return render(request, "outcomes/stability.html", {
+        "form": form, "report": report, "headers": headers, "table": table,
+        "query": query.urlencode(),
+        "n_tenancies": outcome_count(staff, report["tenancies"]["n"]),
+        "n_persons": outcome_count(staff, report["persons"]["n"]),
+        "chart": _stability_chart(report),
+    })
+
+
+def _stability_chart(report):
+    """Two step curves (tenancies, persons) over 36 months, as SVG paths."""
+    width, height, months = 360, 150, 36
+    curves = []
+    for key in ("tenancies", "persons"):
+        path = ["M0,0"]
+        for p in report[key]["points"]:
+            x = min(p.time / DAYS_PER_MONTH, months) * width / months
+            path.append(f"H{x:.1f}V{(1 - p.survival) * height:.1f}")
+            if p.time / DAYS_PER_MONTH >= months:
+                break
+        curves.append({"key": key, "d": "".join(path)})
+    return {"curves": curves, "width": width, "height": height,
+            "sandnes_y": (1 - report["sandnes"]) * height}
