@@ -9,6 +9,7 @@ urlpatterns = [
     path("uten-bolig/<int:pk>/aktiv/", views.reactivate, name="reactivate"),
     path("inn-og-utstrom/", views.flow, name="flow"),
     path("bostabilitet/", views.stability, name="stability"),
+    path("frister-og-tempo/", views.process, name="process"),
     path("inn-og-utstrom/<str:month>/<str:direction>/<str:kind>/", views.flow_people,
          name="flow_people"),
 ]

@@ -16,6 +16,7 @@ from husly.common.views import service_call
 from husly.outcomes import exports, selectors, services
 from husly.outcomes.forms import StabilityFilterForm
 from husly.outcomes.models import EpisodeEnd, EpisodeStart
+from husly.outcomes.process import process_figures
 from husly.outcomes.stability import DAYS_PER_MONTH, stability_report
 from husly.people.selectors import resident_get
 
@@ -191,3 +192,48 @@ def _stability_chart(report):
         curves.append({"key": key, "d": "".join(path)})
     return {"curves": curves, "width": width, "height": height,
             "sandnes_y": (1 - report["sandnes"]) * height}
+
+
+def _percent(share) -> str:
+    return f"{share * 100:.1f} %" if share is not None else "–"
+
+
+@page("outcomes")
+def process(request):
+    """Deadlines kept and how fast things happen."""
+    staff = request.staff
+    f = process_figures(municipality=staff.municipality)
+
+    def count(n):
+        return outcome_count(staff, n)
+
+    def days(value):
+        return "–" if value is None else f"{value:g}"
+
+    table = [
+        [_("Joint meetings held within three business days"), _percent(f["meetings_share"]),
+         _("%(kept)s of %(due)s") % {"kept": count(f["meetings_kept"]),
+                                     "due": count(f["meetings_due"])}],
+        [_("Days from decision to keys, median"), days(f["keys_median"]),
+         _("%(n)s moves") % {"n": count(f["keys_n"])}],
+        [_("Days from decision to keys, 90th percentile"), days(f["keys_p90"]),
+         _("%(n)s moves") % {"n": count(f["keys_n"])}],
+        [_("Weekly visits done"), _percent(f["visits_share"]),
+         _("%(done)s of %(due)s") % {"done": count(f["visits_done"]),
+                                     "due": count(f["visits_due"])}],
+        [_("Days on the red board, median"), days(f["red_board_median_days"]),
+         _("%(n)s times, %(now)s on it now") % {"n": count(f["red_board_n"]),
+                                                 "now": count(f["red_board_on_now"])}],
+    ]
+    for r in f["returns"]:
+        table.append([
+            _("Back without a home within %(months)s months of moving in") % {
+                "months": r["months"]}, _percent(r["share"]),
+            _("%(returned)s of %(tenancies)s tenancies") % {
+                "returned": count(r["returned"]), "tenancies": count(r["tenancies"])}])
+    headers = [_("Figure"), _("Value"), _("Based on")]
+    fmt = request.GET.get("eksport")
+    if fmt in ("csv", "xlsx"):
+        return exports.table_response(fmt=fmt, filename="frister-og-tempo", headers=headers,
+                                      rows=table)
+    return render(request, "outcomes/process.html", {"headers": headers, "table": table})

@@ -1,0 +1,48 @@
+"""Process figures computed from what happened."""
+
+import datetime
+
+from django.urls import reverse
+from django.utils import timezone
+
+from husly.accounts.models import Role
+from husly.housing.services import tenancy_end
+from husly.outcomes.process import _percentile, process_figures
+from tests.factories import DwellingFactory, ResidentFactory, TenancyFactory
+
+
+def test_nearest_rank_percentile():
+    assert _percentile([], 0.9) is None
+    assert _percentile([5], 0.9) == 5
+    assert _percentile(list(range(1, 11)), 0.9) == 9
+    assert _percentile(list(range(1, 11)), 0.5) == 5
+
+
+def test_returns_to_homelessness_within_months_of_moving_in(municipality, make_staff):
+    officer = make_staff(Role.HOUSING_OFFICER, username="bolig")
+    today = timezone.localdate()
+    # Moved in 400 days ago; evicted 100 days later: back within 6 months
+    early = ResidentFactory(municipality=municipality)
+    tenancy = TenancyFactory(dwelling=DwellingFactory(municipality=municipality),
+                             residents=[early], start_date=today - datetime.timedelta(days=400))
+    # Moved in 400 days ago and still there
+    TenancyFactory(dwelling=DwellingFactory(municipality=municipality),
+                   residents=[ResidentFactory(municipality=municipality)],
+                   start_date=today - datetime.timedelta(days=400))
+    tenancy_end(tenancy=tenancy, end_date=today - datetime.timedelta(days=300),
+                end_reason="eviction", by=officer)
+    figures = process_figures(municipality=municipality, today=today)
+    by_months = {r["months"]: r for r in figures["returns"]}
+    assert by_months[6]["tenancies"] == 2 and by_months[6]["returned"] == 1
+    assert by_months[6]["share"] == 0.5
+    assert by_months[12]["returned"] == 1
+    assert by_months[24]["tenancies"] == 0 and by_months[24]["share"] is None
+
+
+def test_the_process_page_and_export_agree(client, login, flow):
+    login(client, flow["officer"])
+    body = client.get(reverse("outcomes:process")).content.decode()
+    export = client.get(reverse("outcomes:process") + "?eksport=csv").content.decode()
+    for line in export.lstrip("\ufeff").splitlines()[1:]:
+        figure, value, _based_on = line.split(";")
+        assert f"<th scope=\"row\">{figure}</th><td>{value}</td>" in body
