@@ -1,7 +1,12 @@
 import datetime
 from decimal import Decimal
+from typing import Annotated
 
 from ninja import Field, Schema
+
+# A row id: what the database can hold, so an out-of-range number is refused (422) before
+# it reaches a query (an `__in` lookup does not turn it into "no match" as `exact` does).
+RowId = Annotated[int, Field(ge=1, le=2**63 - 1)]
 
 
 class Problem(Schema):
@@ -84,7 +89,7 @@ class ApplicationOut(ApplicationSummary):
 
 class ApplicationIn(Schema):
     applicant_id: int
-    household_member_ids: list[int] = []
+    household_member_ids: list[RowId] = []
     registered_on: datetime.date | None = None
     rooms_needed: int = 1
     needs_ground_floor_or_lift: bool = False
@@ -134,7 +139,7 @@ class AllocationIn(Schema):
 
 class MeetingIn(Schema):
     held_on: datetime.date
-    attendee_ids: list[int] = []
+    attendee_ids: list[RowId] = []
     note: str = ""
     assignees: dict[int, int] = Field({}, description="Task template id → staff id.")
 
@@ -183,7 +188,7 @@ class HealthCareIn(Schema):
 
 class VisitIn(Schema):
     status: str
-    visitor_ids: list[int] = []
+    visitor_ids: list[RowId] = []
     damage: bool = False
     dangerous_objects_removed: bool = False
     hygiene_concern: bool = False

@@ -271,8 +271,17 @@ def tenancy_end(
 def work_order_create(*, dwelling: Dwelling, kind: str, description: str, due_on, by,
                       resident=None, assigned_to=None, priority: int = 3):
     """A job for the caretakers. A preparation order puts a vacant dwelling in preparation."""
-    from husly.housing.models import WorkOrder, WorkOrderKind
+    from husly.housing.models import WorkOrder, WorkOrderKind, WorkOrderPriority
 
+    errors: dict[str, list[str]] = {}
+    if kind not in WorkOrderKind.values:
+        errors["kind"] = [_("Choose the kind of job from the list.")]
+    if priority not in WorkOrderPriority.values:
+        errors["priority"] = [_("Choose a priority from the list.")]
+    if not (description or "").strip():
+        errors["description"] = [_("Describe the job, so the caretaker knows what to do.")]
+    if errors:
+        raise ValidationError(errors)
     dwelling = Dwelling.objects.select_for_update().get(pk=dwelling.pk)
     order = WorkOrder.objects.create(
         municipality_id=dwelling.municipality_id, dwelling=dwelling, kind=kind,

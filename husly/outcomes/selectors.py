@@ -82,11 +82,9 @@ def _month_start(day: datetime.date) -> datetime.date:
 
 
 def _months_back(day: datetime.date, n: int) -> datetime.date:
-    year, month = day.year, day.month - n
-    while month <= 0:
-        month += 12
-        year -= 1
-    return datetime.date(year, month, 1)
+    """The first of the month `n` months before `day` (after it, for a negative `n`)."""
+    index = day.year * 12 + day.month - 1 - n
+    return datetime.date(index // 12, index % 12 + 1, 1)
 
 
 def monthly_flow(*, municipality, months: int = 12, today: datetime.date | None = None):
