@@ -133,3 +133,16 @@ def flow_episodes(*, municipality, month: datetime.date, direction: str, kind: s
 def resettlements_for(*, resident):
     return Resettlement.objects.filter(resident=resident).select_related(
         "tenancy__dwelling", "recorded_by")
+
+
+def inactive_list(*, staff: StaffContext) -> list[ListRow]:
+    """People taken off the active list for lost contact, and not back on it since."""
+    from django.db.models import Exists, OuterRef
+
+    later = HomelessEpisode.objects.filter(resident=OuterRef("resident"),
+                                           started_on__gte=OuterRef("ended_on"))
+    open_ = HomelessEpisode.objects.filter(resident=OuterRef("resident"), ended_on__isnull=True)
+    episodes = (HomelessEpisode.objects.filter(municipality=staff.municipality,
+                                               end_kind=EpisodeEnd.INACTIVE)
+                .exclude(Exists(later)).exclude(Exists(open_)))
+    return by_name_list(staff=staff, episodes=episodes)

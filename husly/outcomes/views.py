@@ -45,6 +45,7 @@ def by_name_list(request):
                                       rows=table)
     return render(request, "outcomes/by_name_list.html", {
         "rows": rows, "may_manage": request.staff.may_open("by_name_manage"),
+        "inactive": selectors.inactive_list(staff=request.staff),
         "flow": selectors.monthly_flow(municipality=request.staff.municipality, months=3)})
 
 

@@ -162,3 +162,19 @@ def test_the_flow_export_has_the_numbers_of_the_screen_and_analysts_see_small_ce
     export = client.get(reverse("outcomes:flow") + "?eksport=xlsx")
     assert export["Content-Type"].startswith("application/vnd.openxmlformats")
     assert client.get(reverse("outcomes:by_name_list")).status_code == 403
+
+
+def test_inactive_and_back_on_the_list(client, login, municipality, team, make_staff):
+    officer = make_staff(Role.HOUSING_OFFICER, team=team, username="bolig")
+    resident = ResidentFactory(municipality=municipality, team=team, family_name="Borte")
+    login(client, officer)
+    client.post(reverse("outcomes:mark_inactive", args=[resident.pk]))
+    episode = HomelessEpisode.objects.get(resident=resident)
+    assert episode.end_kind == "inactive"
+    body = client.get(reverse("outcomes:by_name_list")).content.decode()
+    assert reverse("outcomes:reactivate", args=[resident.pk]) in body
+    client.post(reverse("outcomes:reactivate", args=[resident.pk]))
+    back = HomelessEpisode.objects.get(resident=resident, ended_on__isnull=True)
+    assert back.start_kind == "returned_from_inactive"
+    body = client.get(reverse("outcomes:by_name_list")).content.decode()
+    assert reverse("outcomes:reactivate", args=[resident.pk]) not in body
