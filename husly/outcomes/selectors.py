@@ -35,7 +35,8 @@ def _next_steps() -> dict[str | None, str]:
 class ListRow:
     episode: HomelessEpisode
     days: int
-    shown: bool  # name and link only with a work relation and the housing category
+    shown: bool  # name and link only with a work relation (as in every list)
+    situation_shown: bool  # the kind of homelessness is housing information
     next_step: str
     owner: object
     resettlement: bool
@@ -70,8 +71,8 @@ def by_name_list(*, staff: StaffContext, episodes=None) -> list[ListRow]:
         owner = application.officer if application else e.resident.primary_contact
         rows.append(ListRow(
             episode=e, days=(today - e.started_on).days,
-            shown=e.resident_id in visible and Category.HOUSING in readable.get(
-                e.resident_id, frozenset()),
+            shown=e.resident_id in visible,
+            situation_shown=Category.HOUSING in readable.get(e.resident_id, frozenset()),
             next_step=steps.get(state, ""), owner=owner,
             resettlement=e.resident_id in resettled))
     return rows

@@ -30,7 +30,7 @@ def _list_table(rows):
         table.append([
             resident.full_name if row.shown else _("No access"),
             date_long(row.episode.started_on), row.days,
-            resident.get_housing_situation_display() if row.shown else "–",
+            resident.get_housing_situation_display() if row.situation_shown else "–",
             row.next_step, str(row.owner or "–"), _("Yes") if row.resettlement else ""])
     return headers, table
 
