@@ -7,7 +7,7 @@ from django.db.models.functions import ExtractHour, ExtractIsoWeekDay, TruncDate
 from django.utils import timezone
 
 from husly.access.models import AccessLogEntry, BreakGlass, Consent
-from husly.common.businessdays import norwegian_holidays
+from husly.common.businessdays import add_months, norwegian_holidays
 from husly.common.models import Category
 
 # What a leader's review counts as unusual (docs/decisions/0015).
@@ -156,10 +156,7 @@ def retention_due(*, municipality, today):
     from husly.people.models import Case, Resident
 
     years = retention_settings_for(municipality).years_after_end
-    try:
-        cutoff = today.replace(year=today.year - years)
-    except ValueError:  # 29 February
-        cutoff = today.replace(year=today.year - years, day=28)
+    cutoff = add_months(today, -12 * years)
     resident = OuterRef("pk")
     recent = Q(end_date__isnull=True) | Q(end_date__gt=cutoff)
     candidates = (

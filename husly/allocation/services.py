@@ -25,7 +25,7 @@ from husly.allocation.models import (
     Statement,
     TaskTemplate,
 )
-from husly.common.businessdays import business_days_add
+from husly.common.businessdays import add_months, business_days_add
 from husly.common.events import event_record, settings_save
 from husly.common.formats import date_long
 from husly.housing import services as housing
@@ -247,7 +247,7 @@ def preliminary_reply_due(application: Application, today=None) -> bool:
     today = today or timezone.localdate()
     undecided = application.state in (S.RECEIVED, S.STATEMENT_REQUESTED, S.STATEMENT_GIVEN)
     return (undecided and application.preliminary_reply_on is None
-            and today >= _add_months(application.registered_on, 1))
+            and today >= add_months(application.registered_on, 1))
 
 
 
@@ -507,7 +507,7 @@ def allocation_move_in(*, allocation: Allocation, moved_in_on: datetime.date,
     decision = application.decision
     fixed_term_end = None
     if decision.lease_months:
-        fixed_term_end = _add_months(moved_in_on, decision.lease_months)
+        fixed_term_end = add_months(moved_in_on, decision.lease_months)
     dwelling = allocation.dwelling
     if dwelling.status == DwellingStatus.BEING_PREPARED:
         dwelling.status = DwellingStatus.VACANT
@@ -528,17 +528,6 @@ def allocation_move_in(*, allocation: Allocation, moved_in_on: datetime.date,
                  changes={"moved_in_on": moved_in_on, "tenancy": tenancy,
                           "days_from_decision": (moved_in_on - decision.decided_on).days})
     return allocation
-
-
-def _add_months(day: datetime.date, months: int) -> datetime.date:
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    for candidate in (day.day, 30, 29, 28):
-        try:
-            return datetime.date(year, month, candidate)
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
 
 
 @transaction.atomic

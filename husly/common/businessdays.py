@@ -37,6 +37,19 @@ def business_days_add(start: datetime.date, days: int) -> datetime.date:
     return current
 
 
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """The same day `months` later (earlier when negative), or the month's last day when it
+    has no such day: 31 January + 1 month is 28 or 29 February."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = index // 12, index % 12 + 1
+    for candidate in (day.day, 30, 29, 28):
+        try:
+            return datetime.date(year, month, candidate)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
 def week_start(day: datetime.date) -> datetime.date:
     """The Monday of the day's week (Norwegian weeks start on Monday)."""
     return day - datetime.timedelta(days=day.weekday())

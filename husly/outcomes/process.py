@@ -9,6 +9,8 @@ import statistics
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
+from husly.common.businessdays import add_months
+
 RETURN_MONTHS = (6, 12, 24)
 
 
@@ -23,18 +25,6 @@ def _percentile(values: list[int], share: float) -> float | None:
 
 def _share(part: int, whole: int) -> float | None:
     return part / whole if whole else None
-
-
-def _months_after(day: datetime.date, months: int) -> datetime.date:
-    month = day.month - 1 + months
-    year = day.year + month // 12
-    month = month % 12 + 1
-    for d in (day.day, 30, 29, 28):
-        try:
-            return datetime.date(year, month, d)
-        except ValueError:
-            continue
-    raise ValueError(day)
 
 
 def process_figures(*, municipality, today: datetime.date | None = None) -> dict:
@@ -60,7 +50,7 @@ def process_figures(*, municipality, today: datetime.date | None = None) -> dict
         municipality=municipality).values_list("put_on_at", "taken_off_at").iterator()]
     returns = []
     for months in RETURN_MONTHS:
-        cutoff = _months_after(today, -months)
+        cutoff = add_months(today, -months)
         started = Tenancy.objects.filter(municipality=municipality, start_date__lte=cutoff)
         # A tenancy whose resident came back on the by-name list, returned from housing,
         # within `months` of its start. One pass over the joined rows.
@@ -69,7 +59,7 @@ def process_figures(*, municipality, today: datetime.date | None = None) -> dict
                 residents__homeless_episodes__start_kind=EpisodeStart.RETURNED_FROM_HOUSING,
                 residents__homeless_episodes__started_on__gte=F("start_date")).values_list(
                 "pk", "start_date", "residents__homeless_episodes__started_on").iterator():
-            if back_on <= _months_after(start, months):
+            if back_on <= add_months(start, months):
                 returned.add(pk)
         total = started.count()
         returns.append({"months": months, "tenancies": total, "returned": len(returned),

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from husly.access.policy import StaffContext, readable_categories, residents_visible
+from husly.common.businessdays import add_months
 from husly.common.models import Category
 from husly.outcomes.models import EpisodeEnd, EpisodeStart, HomelessEpisode, Resettlement
 
@@ -82,18 +83,12 @@ def _month_start(day: datetime.date) -> datetime.date:
     return day.replace(day=1)
 
 
-def _months_back(day: datetime.date, n: int) -> datetime.date:
-    """The first of the month `n` months before `day` (after it, for a negative `n`)."""
-    index = day.year * 12 + day.month - 1 - n
-    return datetime.date(index // 12, index % 12 + 1, 1)
-
-
 def monthly_flow(*, municipality, months: int = 12, today: datetime.date | None = None):
     """Inflow and outflow of the by-name list per month, the number on it at each month's
     end, and whether the municipality is at functional zero: no more people without a home
     than the average number housed per month over the last three full months."""
     today = today or timezone.localdate()
-    first = _months_back(_month_start(today), months - 1)
+    first = add_months(_month_start(today), -(months - 1))
     episodes = HomelessEpisode.objects.filter(municipality=municipality)
     inflow = {(r["month"].date() if hasattr(r["month"], "date") else r["month"], r["start_kind"]):
               r["n"] for r in episodes.filter(started_on__gte=first)
@@ -106,7 +101,7 @@ def monthly_flow(*, municipality, months: int = 12, today: datetime.date | None 
     active = episodes.filter(started_on__lt=first).exclude(ended_on__lt=first).count()
     rows = []
     for i in range(months):
-        month = _months_back(_month_start(today), months - 1 - i)
+        month = add_months(_month_start(today), -(months - 1 - i))
         ins = {k: inflow.get((month, k), 0) for k in EpisodeStart.values}
         outs = {k: outflow.get((month, k), 0) for k in EpisodeEnd.values}
         active += sum(ins.values()) - sum(outs.values())
@@ -124,7 +119,7 @@ def monthly_flow(*, municipality, months: int = 12, today: datetime.date | None 
 
 def flow_episodes(*, municipality, month: datetime.date, direction: str, kind: str):
     """The spells behind one number of the flow table."""
-    end = _months_back(month, -1)
+    end = add_months(month, 1)
     episodes = HomelessEpisode.objects.filter(municipality=municipality)
     if direction == "inn":
         return episodes.filter(started_on__gte=month, started_on__lt=end, start_kind=kind)

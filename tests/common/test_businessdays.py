@@ -57,3 +57,14 @@ def test_joint_meeting_deadline_across_the_feasts_of_the_year(year):
 
 def test_wednesday_before_easter_2026_gives_thursday_after():
     assert business_days_add(datetime.date(2026, 4, 1), 3) == datetime.date(2026, 4, 9)
+
+
+def test_add_months_keeps_the_day_or_takes_the_months_last():
+    import datetime
+
+    from husly.common.businessdays import add_months
+
+    assert add_months(datetime.date(2026, 1, 31), 1) == datetime.date(2026, 2, 28)
+    assert add_months(datetime.date(2026, 12, 15), 1) == datetime.date(2027, 1, 15)
+    assert add_months(datetime.date(2028, 2, 29), -12 * 5) == datetime.date(2023, 2, 28)
+    assert add_months(datetime.date(2026, 3, 1), -3) == datetime.date(2025, 12, 1)
