@@ -33,6 +33,7 @@ from husly.common.documents import pdf_from_html, pdf_response
 from husly.common.models import WrittenLanguage
 from husly.common.views import service_call
 from husly.people.selectors import resident_get
+from husly.people.views import resident_refused
 
 
 def _resident_with(request, pk: int, allowed):
@@ -42,9 +43,7 @@ def _resident_with(request, pk: int, allowed):
     resident = resident_get(staff=staff, pk=pk)
     access = resident_access(staff, resident)
     if not access.allowed:
-        return resident, access, render(request, "people/resident_denied.html", {
-            "reason": access.denied_reason, "resident": resident,
-            "may_break_glass": may_break_glass(staff, access)}, status=403)
+        return resident, access, resident_refused(request, resident, access)
     if not allowed(staff, access):
         raise Http404
     return resident, access, None

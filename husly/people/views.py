@@ -26,6 +26,13 @@ SESSION_SEARCH = "husly_resident_search"
 HOUSING_FIELDS = ("housing_situation", "housing_situation_since", "background")
 
 
+def resident_refused(request, resident, access):
+    """No work relation: the reason, and emergency access for those who may use it."""
+    return render(request, "people/resident_denied.html", {
+        "reason": access.denied_reason, "resident": resident,
+        "may_break_glass": may_break_glass(request.staff, access)}, status=403)
+
+
 @page("residents")
 def resident_list(request):
     # Names and fødselsnummer are searched by POST and kept in the session, so they never
@@ -61,9 +68,7 @@ def resident_detail(request, pk: int):
     resident = selectors.resident_get(staff=staff, pk=pk)
     access = resident_access(staff, resident)
     if not access.allowed:
-        return render(request, "people/resident_denied.html", {
-            "reason": access.denied_reason, "resident": resident,
-            "may_break_glass": may_break_glass(staff, access)}, status=403)
+        return resident_refused(request, resident, access)
     access_log_record(staff=staff, resident=resident, access=access, view="resident_detail")
     tenancies = []
     if access.reads(Category.HOUSING):
@@ -137,9 +142,7 @@ def resident_correct(request, pk: int):
     resident = selectors.resident_get(staff=staff, pk=pk)
     access = resident_access(staff, resident)
     if not access.allowed:
-        return render(request, "people/resident_denied.html", {
-            "reason": access.denied_reason, "resident": resident,
-            "may_break_glass": may_break_glass(staff, access)}, status=403)
+        return resident_refused(request, resident, access)
     initial = {f: getattr(resident, f) for f in ResidentForm.base_fields}
     form = ResidentForm(request.POST or None, initial=initial, municipality=staff.municipality)
     hidden = set()
