@@ -30,6 +30,10 @@ def test_the_feed_has_visits_but_no_health_data_and_no_protected_address(
     login(client, worker)
     client.post(reverse("followup:calendar_feed_manage"), {"action": "renew"})
     token = worker.calendar_feeds.get(revoked_at__isnull=True).token
+    # The address is shown in the page body, never in the <title> (which tabs and history keep)
+    page = client.get(reverse("followup:my_week")).content.decode()
+    title = page[page.index("<title>"):page.index("</title>")]
+    assert token in page and token not in title and "calendar-heading" not in title
     feed = Client().get(reverse("followup:calendar_feed", args=[token]))  # no session
     assert feed["Content-Type"].startswith("text/calendar")
     body = feed.content.decode()
