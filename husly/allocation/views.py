@@ -40,7 +40,9 @@ def _application_with_access(request, pk):
 def overview(request):
     staff = request.staff
     return render(request, "allocation/overview.html", {
-        "applications": selectors.open_applications(staff=staff),
+        "page_obj": (page_obj := selectors.open_applications_page(
+            staff=staff, number=request.GET.get("side"))),
+        "applications": page_obj.object_list,
         "counts": [(S(state).label, n) for state, n in selectors.state_counts(staff=staff).items()],
         "meetings": selectors.meetings_due(staff=staff),
         "statements": selectors.statements_due(staff=staff),

@@ -59,7 +59,8 @@ def board(*, staff: StaffContext, team, day: datetime.date | None = None) -> dic
     for m in meetings:
         m.deadline_state = deadline_state(m.due_on, done=False, today=day)
     joint = list(Allocation.objects.filter(application__applicant__team=team,
-                                           meeting__held_on__isnull=True)
+                                           meeting__held_on__isnull=True,
+                                           moved_in_on__isnull=True)
                  .select_related("application__applicant", "meeting"))
     for a in joint:
         a.deadline_state = deadline_state(a.meeting_deadline, done=False, today=day)

@@ -43,6 +43,13 @@ class ListRow:
     resettlement: bool
 
 
+def open_episodes(*, municipality):
+    """The by-name list's spells, longest without a home first; a page of it is sliced."""
+    return (HomelessEpisode.objects.filter(municipality=municipality, ended_on__isnull=True)
+            .select_related("resident__team", "resident__primary_contact")
+            .order_by("started_on", "id"))
+
+
 def by_name_list(*, staff: StaffContext, episodes=None) -> list[ListRow]:
     """Everyone in the municipality without a home now, longest first, with the next step
     and who owns it. Rows of people the user may not read show no name."""
@@ -50,10 +57,8 @@ def by_name_list(*, staff: StaffContext, episodes=None) -> list[ListRow]:
 
     today = timezone.localdate()
     if episodes is None:
-        episodes = HomelessEpisode.objects.filter(municipality=staff.municipality,
-                                                  ended_on__isnull=True)
-    episodes = list(episodes.select_related("resident__team", "resident__primary_contact")
-                    .order_by("started_on", "id"))
+        episodes = open_episodes(municipality=staff.municipality)
+    episodes = list(episodes)
     resident_ids = [e.resident_id for e in episodes]
     visible = set(residents_visible(staff).filter(pk__in=resident_ids)
                   .values_list("pk", flat=True))
@@ -140,5 +145,7 @@ def inactive_list(*, staff: StaffContext) -> list[ListRow]:
     open_ = HomelessEpisode.objects.filter(resident=OuterRef("resident"), ended_on__isnull=True)
     episodes = (HomelessEpisode.objects.filter(municipality=staff.municipality,
                                                end_kind=EpisodeEnd.INACTIVE)
-                .exclude(Exists(later)).exclude(Exists(open_)))
+                .exclude(Exists(later)).exclude(Exists(open_))
+                .select_related("resident__team", "resident__primary_contact")
+                .order_by("started_on", "id"))
     return by_name_list(staff=staff, episodes=episodes)

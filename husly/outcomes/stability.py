@@ -1,14 +1,28 @@
 """Housing stability: Kaplan–Meier retention with 95 % confidence intervals (exponential
 Greenwood, as lifelines computes them), for tenancies and for persons. Spells come from SQL
-as plain tuples in one pass; nothing is loaded as model objects."""
+counted per duration (by the database for tenancies); nothing is loaded as model objects."""
 
 from __future__ import annotations
 
 import datetime
 import math
-from dataclasses import dataclass
+from collections import Counter
+from typing import NamedTuple
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    DateField,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    Value,
+    When,
+)
 from django.utils import timezone
 
 from husly.housing.models import Tenancy, TenancyEndReason
@@ -19,39 +33,52 @@ REPORT_MONTHS = (6, 12, 24, 36)
 SANDNES_3_YEARS = 0.70  # P19: 70 % still housed after three years in the Sandnes example
 
 
-@dataclass(frozen=True)
-class Point:
+class Point(NamedTuple):
     time: float
     at_risk: int
     events: int
     survival: float
-    lower: float
-    upper: float
+    log_s: float
+    greenwood: float
+
+    # The interval is worked out only where it is shown (the month rows), not at each step.
+    @property
+    def lower(self) -> float:
+        return _interval(self.log_s, self.greenwood)[0]
+
+    @property
+    def upper(self) -> float:
+        return _interval(self.log_s, self.greenwood)[1]
 
 
 def kaplan_meier(durations, events) -> list[Point]:
     """The product-limit estimate at each distinct duration, with exponential Greenwood
     95 % intervals. `events[i]` is True when spell i ended in the event (lost the home),
     False when it is censored (still running, or ended for another reason)."""
-    pairs = sorted(zip(durations, events, strict=True))
-    n = len(pairs)
-    points, log_s, greenwood, i = [], 0.0, 0.0, 0
-    while i < n:
-        t = pairs[i][0]
-        d = removed = 0
-        while i < n and pairs[i][0] == t:
-            d += 1 if pairs[i][1] else 0
-            removed += 1
-            i += 1
-        at_risk = n - (i - removed)
+    return kaplan_meier_counted(Counter(zip(durations, events, strict=True)))
+
+
+def kaplan_meier_counted(counts: dict[tuple[int, bool], int]) -> list[Point]:
+    """The same from counts of spells per (duration, event): a city's 30,000 tenancies have
+    a few thousand distinct durations, so the work follows those, not the spells."""
+    per_time: dict[int, list[int]] = {}
+    for (t, event), n in counts.items():
+        row = per_time.setdefault(t, [0, 0])
+        row[0] += n
+        if event:
+            row[1] += n
+    at_risk = sum(row[0] for row in per_time.values())
+    points, log_s, greenwood = [], 0.0, 0.0
+    for t in sorted(per_time):
+        removed, d = per_time[t]
         if d:
             if d == at_risk:
                 log_s = -math.inf
             elif log_s != -math.inf:
                 log_s += math.log(at_risk - d) - math.log(at_risk)
                 greenwood += d / (at_risk * (at_risk - d))
-        survival = math.exp(log_s)
-        points.append(Point(t, at_risk, d, survival, *_interval(log_s, greenwood)))
+        points.append(Point(t, at_risk, d, math.exp(log_s), log_s, greenwood))
+        at_risk -= removed
     return points
 
 
@@ -67,7 +94,7 @@ def _interval(log_s: float, greenwood: float) -> tuple[float, float]:
 
 def at(points: list[Point], time: float) -> Point:
     """The estimate at `time`: the last step at or before it (1 before the first)."""
-    last = Point(0, 0, 0, 1.0, 1.0, 1.0)
+    last = Point(0, 0, 0, 1.0, 0.0, 0.0)
     for p in points:
         if p.time > time:
             break
@@ -75,15 +102,18 @@ def at(points: list[Point], time: float) -> Point:
     return last
 
 
-def _filtered_tenancies(municipality, filters: dict):
+def _tenancy_filter(municipality, filters: dict, prefix: str = "") -> Q:
+    """The report's filters as conditions on a tenancy, reached through `prefix` (so the
+    person spells filter the tenancy–resident rows directly, with no subquery)."""
     from husly.allocation.models import Application
+    from husly.people.models import Resident
 
-    tenancies = Tenancy.objects.filter(municipality=municipality,
-                                       start_date__lte=timezone.localdate())
+    p = prefix
+    q = Q(**{f"{p}municipality": municipality, f"{p}start_date__lte": timezone.localdate()})
     if filters.get("start_year"):
-        tenancies = tenancies.filter(start_date__year=filters["start_year"])
+        q &= Q(**{f"{p}start_date__year": filters["start_year"]})
     if filters.get("dwelling_kind"):
-        tenancies = tenancies.filter(dwelling__kind=filters["dwelling_kind"])
+        q &= Q(**{f"{p}dwelling__kind": filters["dwelling_kind"]})
     resident_q = Q()
     if filters.get("background"):
         resident_q &= Q(background=filters["background"])
@@ -93,65 +123,104 @@ def _filtered_tenancies(municipality, filters: dict):
         hf = Exists(Application.objects.filter(applicant=OuterRef("pk"), housing_first=True))
         resident_q &= hf if filters["housing_first"] else ~hf
     if resident_q:
-        from husly.people.models import Resident
+        # EXISTS rather than a join: a tenancy of two matching residents still counts once.
+        q &= Exists(Tenancy.residents.through.objects.filter(
+            tenancy=OuterRef("tenancy_id" if p else "pk"),
+            resident__in=Resident.objects.filter(resident_q)))
+    return q
 
-        tenancies = tenancies.filter(residents__in=Resident.objects.filter(resident_q))
-    return tenancies.distinct()
+
+def _filtered_tenancies(municipality, filters: dict):
+    return Tenancy.objects.filter(_tenancy_filter(municipality, filters))
 
 
-def _spell(start, end, reason, today) -> tuple[int, bool]:
+UNPLANNED = frozenset(TenancyEndReason.unplanned())
+
+
+def _spell(start, end, reason, today):
     ended = end is not None and end <= today
     stop = end if ended else today
-    return (stop - start).days, bool(ended and reason in TenancyEndReason.unplanned())
+    return (stop - start).days, bool(ended and reason in UNPLANNED)
 
 
-def tenancy_spells(*, municipality, filters: dict, today: datetime.date | None = None):
+def tenancy_spell_counts(*, municipality, filters: dict,
+                         today: datetime.date | None = None) -> Counter:
+    """Spells per (days, ended unplanned), counted by the database: one row per distinct
+    duration comes back instead of one per tenancy."""
     today = today or timezone.localdate()
-    rows = _filtered_tenancies(municipality, filters).values_list(
-        "start_date", "end_date", "end_reason")
-    return [_spell(start, end, reason, today) for start, end, reason in rows.iterator()]
+    ended = Q(end_date__isnull=False, end_date__lte=today)
+    stop = Case(When(ended, then=F("end_date")), default=Value(today),
+                output_field=DateField())
+    rows = (_filtered_tenancies(municipality, filters)
+            .annotate(days=ExpressionWrapper(stop - F("start_date"),
+                                             output_field=DurationField()),
+                      event=Case(When(ended & Q(end_reason__in=TenancyEndReason.unplanned()),
+                                      then=Value(True)),
+                                 default=Value(False), output_field=BooleanField()))
+            .order_by().values_list("days", "event").annotate(n=Count("id")))
+    counts: Counter = Counter()
+    for days, event, n in rows:
+        counts[(days.days, bool(event))] += n
+    return counts
 
 
-def person_spells(*, municipality, filters: dict, today: datetime.date | None = None):
+def person_spell_counts(*, municipality, filters: dict,
+                        today: datetime.date | None = None) -> Counter:
     """A person's tenancies joined where one starts no later than the day after the last
     ended: re-settled without a gap counts as still housed. The spell ends in the event
     when its last tenancy ended unplanned."""
     today = today or timezone.localdate()
     rows = (Tenancy.residents.through.objects
-            .filter(tenancy__in=_filtered_tenancies(municipality, filters))
-            .order_by("resident_id", "tenancy__start_date")
+            .filter(_tenancy_filter(municipality, filters, prefix="tenancy__"))
+            .order_by("resident_id", "tenancy__start_date", "tenancy_id")
             .values_list("resident_id", "tenancy__start_date", "tenancy__end_date",
                          "tenancy__end_reason"))
-    spells, current = [], None
-    for resident_id, start, end, reason in rows.iterator():
+    counts: Counter = Counter()
+    current = None
+    one_day = datetime.timedelta(days=1)
+    for resident_id, start, end, reason in rows:
         if current and current[0] == resident_id and current[2] is not None and (
-                start <= current[2] + datetime.timedelta(days=1)):
+                start <= current[2] + one_day):
             current = (resident_id, current[1], end, reason)
             continue
         if current:
-            spells.append(_spell(current[1], current[2], current[3], today))
+            counts[_spell(current[1], current[2], current[3], today)] += 1
         current = (resident_id, start, end, reason)
     if current:
-        spells.append(_spell(current[1], current[2], current[3], today))
-    return spells
+        counts[_spell(current[1], current[2], current[3], today)] += 1
+    return counts
+
+
+def _expand(counts: Counter) -> list[tuple[int, bool]]:
+    return [spell for spell, n in counts.items() for _ in range(n)]
+
+
+def tenancy_spells(*, municipality, filters: dict, today: datetime.date | None = None):
+    return _expand(tenancy_spell_counts(municipality=municipality, filters=filters,
+                                        today=today))
+
+
+def person_spells(*, municipality, filters: dict, today: datetime.date | None = None):
+    return _expand(person_spell_counts(municipality=municipality, filters=filters,
+                                       today=today))
 
 
 def stability_report(*, municipality, filters: dict) -> dict:
     report = {}
-    for key, spells in (("tenancies", tenancy_spells(municipality=municipality,
-                                                     filters=filters)),
-                        ("persons", person_spells(municipality=municipality,
-                                                  filters=filters))):
-        durations = [d for d, _e in spells]
-        points = kaplan_meier(durations, [e for _d, e in spells]) if spells else []
+    for key, counts in (("tenancies", tenancy_spell_counts(municipality=municipality,
+                                                           filters=filters)),
+                        ("persons", person_spell_counts(municipality=municipality,
+                                                        filters=filters))):
+        points = kaplan_meier_counted(counts) if counts else []
         rows = []
         for months in REPORT_MONTHS:
             t = months * DAYS_PER_MONTH
-            still = sum(1 for d in durations if d >= t)
+            still = sum(n for (d, _e), n in counts.items() if d >= t)
             # Past the longest spell the curve says nothing: shown as not yet known.
             rows.append({"months": months, "point": at(points, t) if still else None,
                          "at_risk": still})
-        report[key] = {"n": len(spells), "events": sum(1 for _d, e in spells if e),
+        report[key] = {"n": sum(counts.values()),
+                       "events": sum(n for (_d, e), n in counts.items() if e),
                        "points": points, "rows": rows}
     report["sandnes"] = SANDNES_3_YEARS
     return report

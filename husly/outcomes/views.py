@@ -3,6 +3,7 @@ Thin: numbers come from `selectors` and `stability`, access from `access.policy`
 
 import datetime
 
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,6 +20,8 @@ from husly.outcomes.models import EpisodeEnd, EpisodeStart
 from husly.outcomes.process import process_figures
 from husly.outcomes.stability import DAYS_PER_MONTH, stability_report
 from husly.people.selectors import resident_get
+
+BY_NAME_PAGE_SIZE = 100
 
 
 def _list_table(rows):
@@ -37,14 +40,18 @@ def _list_table(rows):
 
 @page("by_name_list")
 def by_name_list(request):
-    rows = selectors.by_name_list(staff=request.staff)
     fmt = request.GET.get("eksport")
     if fmt in ("csv", "xlsx"):
-        headers, table = _list_table(rows)
+        headers, table = _list_table(selectors.by_name_list(staff=request.staff))
         return exports.table_response(fmt=fmt, filename="uten-bolig", headers=headers,
                                       rows=table)
+    # A city's list runs to thousands: the page shows 100 at a time, the download all.
+    page_obj = Paginator(selectors.open_episodes(municipality=request.staff.municipality),
+                         BY_NAME_PAGE_SIZE).get_page(request.GET.get("side"))
+    rows = selectors.by_name_list(staff=request.staff, episodes=page_obj.object_list)
     return render(request, "outcomes/by_name_list.html", {
-        "rows": rows, "may_manage": request.staff.may_open("by_name_manage"),
+        "rows": rows, "page_obj": page_obj,
+        "may_manage": request.staff.may_open("by_name_manage"),
         "inactive": selectors.inactive_list(staff=request.staff),
         "flow": selectors.monthly_flow(municipality=request.staff.municipality, months=3)})
 

@@ -247,3 +247,22 @@ def test_administrator_sets_the_follow_up_deadlines(client, login, flow, make_st
         "form": "followup", "coordination_business_days": "5", "weeks_planned_ahead": "4"})
     saved = settings_for(flow["municipality"])
     assert (saved.coordination_business_days, saved.weeks_planned_ahead) == (5, 4)
+
+
+def test_the_dashboard_lists_open_applications_fifty_at_a_time(client, login, flow):
+    # Given 55 open applications (a city has thousands waiting)
+    from tests.factories import ResidentFactory
+
+    for i in range(55):
+        applicant = ResidentFactory(municipality=flow["municipality"],
+                                    family_name=f"Zqxsøker{i:02d}")
+        services.application_register(applicant=applicant, officer_unit=flow["officer_unit"],
+                                      by=flow["officer"], rooms_needed=1)
+    login(client, flow["officer"])
+    # When the officer opens the dashboard and its second page
+    first = client.get(reverse("allocation:overview")).content.decode()
+    second = client.get(reverse("allocation:overview") + "?side=2").content.decode()
+    # Then the counts per stage cover all 55, and the list is split 50 + 5
+    assert '<span class="husly-count">55</span>' in first
+    assert first.count("Zqxsøker") == 50 and second.count("Zqxsøker") == 5
+    assert "side=2" in first

@@ -178,3 +178,20 @@ def test_inactive_and_back_on_the_list(client, login, municipality, team, make_s
     assert back.start_kind == "returned_from_inactive"
     body = client.get(reverse("outcomes:by_name_list")).content.decode()
     assert reverse("outcomes:reactivate", args=[resident.pk]) not in body
+
+
+def test_a_long_list_is_shown_a_hundred_at_a_time_and_downloaded_whole(
+        client, login, municipality, team, make_staff, settings):
+    # Given 105 people without a home (a city's list runs to thousands)
+    officer = make_staff(Role.HOUSING_OFFICER, team=team, username="bolig")
+    for i in range(105):
+        ResidentFactory(municipality=municipality, team=team, family_name=f"Venter{i:03d}")
+    login(client, officer)
+    # When the officer opens the list, then the next page
+    first = client.get(reverse("outcomes:by_name_list")).content.decode()
+    second = client.get(reverse("outcomes:by_name_list") + "?side=2").content.decode()
+    # Then the first page has 100 rows and the count of everyone, the second the rest
+    assert first.count("<tr>") == 101 and second.count("<tr>") == 6
+    assert "<dd>105</dd>" in first and "side=2" in first
+    export = client.get(reverse("outcomes:by_name_list") + "?eksport=csv").content.decode()
+    assert len(export.strip().splitlines()) == 106
