@@ -7,7 +7,7 @@ DEMO_ENV := HUSLY_DEMO=1
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test setup static messages lint serve clean
+.PHONY: demo test setup static messages lint serve clean bench bench-load bench-peer
 
 setup: $(STAMP) static messages
 
@@ -40,6 +40,24 @@ demo: setup
 
 test: setup
 	$(PY) -m pytest
+
+# The benchmark suite (docs/performance.md): PostgreSQL, gunicorn, wrk and locust.
+BENCH_SCALE ?= city
+BENCH_STAMP := $(VENV)/.bench-installed
+
+$(BENCH_STAMP): $(STAMP) pyproject.toml
+	$(VENV)/bin/pip install --quiet -e ".[dev,bench]"
+	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	touch $(BENCH_STAMP)
+
+bench: setup $(BENCH_STAMP)
+	$(PY) bench/run.py --scale $(BENCH_SCALE)
+
+bench-load: setup $(BENCH_STAMP)
+	$(PY) bench/load.py --scale $(BENCH_SCALE)
+
+bench-peer: setup $(BENCH_STAMP)
+	$(PY) bench/peer_stability.py --scale $(BENCH_SCALE)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
