@@ -91,7 +91,9 @@ class Visit(MunicipalityScopedModel):
             models.UniqueConstraint(fields=["agreement", "week_start"],
                                     name="one_visit_per_agreement_week"),
         ]
-        indexes = [models.Index(fields=["assigned_to", "planned_on"])]
+        indexes = [models.Index(fields=["assigned_to", "planned_on"]),
+                   # The board and the day views ask for one day's visits of a team.
+                   models.Index(fields=["planned_on", "agreement"], name="visit_day_agreement")]
 
     CHECKLIST = ("damage", "dangerous_objects_removed", "hygiene_concern",
                  "fire_safety_concern", "neighbour_complaint")
