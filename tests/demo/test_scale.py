@@ -113,3 +113,28 @@ def test_the_benchmark_users_open_the_key_pages(generated, client, settings, use
                                                tzinfo=zoneinfo.ZoneInfo("Europe/Oslo"))):
         response = client.get(path)
     assert response.status_code == 200
+
+
+def test_the_dashboard_figures_equal_a_count_by_hand(generated):
+    # Given the generated move-ins, decisions and joint meetings of one municipality
+    import statistics
+
+    from husly.access.policy import staff_context_for
+    from husly.allocation.selectors import allocation_figures
+
+    staff = staff_context_for(User.objects.get(username="3001-bolig-1"), None)
+    allocations = list(Allocation.objects.filter(municipality=staff.municipality)
+                       .select_related("application__decision", "meeting"))
+    waits = sorted((a.moved_in_on - a.application.decision.decided_on).days
+                   for a in allocations if a.moved_in_on)
+    held = [a for a in allocations if hasattr(a, "meeting") and a.meeting.held_on]
+    within = [a for a in held if a.meeting.held_on <= a.meeting_deadline]
+    # When the dashboard counts them
+    figures = allocation_figures(staff=staff)
+    # Then it finds the same
+    assert len(waits) > 10 and len(held) > 10
+    assert figures["moved_in"] == len(waits)
+    assert figures["median_days"] == statistics.median(waits)
+    assert figures["p90_days"] == statistics.quantiles(waits, n=10, method="inclusive")[-1]
+    assert figures["meetings_held"] == len(held)
+    assert figures["meetings_within_deadline_pct"] == round(100 * len(within) / len(held))
