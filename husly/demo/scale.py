@@ -349,7 +349,9 @@ class Generator:
         staff(Role.ANALYST, None, 1, "analytiker")
         staff(Role.ADMINISTRATOR, None, 1, "admin", is_staff=True)
 
-        followed_target = max(1, round(persons * 0.3))
+        # A third are followed by a team with weekly visits: at national scale that gives the
+        # design's ~9 million visits over five years.
+        followed_target = max(1, round(persons * 0.33))
         # Team sizes: the first team of the largest municipality follows `big_team` residents
         # (the board's design size); the others about 90 each.
         team_sizes = []
