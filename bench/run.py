@@ -60,6 +60,7 @@ def targets(scale: str) -> list[dict]:
         {"page": "by_name_list", "user": officer, "path": "/resultater/uten-bolig/"},
         {"page": "flow_report", "user": analyst, "path": "/resultater/inn-og-utstrom/"},
         {"page": "stability_report", "user": analyst, "path": "/resultater/bostabilitet/"},
+        {"page": "process_report", "user": analyst, "path": "/resultater/frister-og-tempo/"},
     ]
 
 

@@ -237,6 +237,11 @@ class Allocation(MunicipalityScopedModel):
                 name="meeting_deadline_not_before_allocation",
             ),
         ]
+        # The dashboard's twelve-month figures read a year of one municipality.
+        indexes = [
+            models.Index(fields=["municipality", "allocated_on"], name="allocation_muni_day"),
+            models.Index(fields=["municipality", "moved_in_on"], name="allocation_muni_moved_in"),
+        ]
 
 
 class JointMeeting(models.Model):

@@ -48,6 +48,7 @@ def overview(request):
         "statements": selectors.statements_due(staff=staff),
         "figures": selectors.allocation_figures(staff=staff),
         "may_manage": staff.may_open("allocation_manage"),
+        "may_see_outcomes": staff.may_open("outcomes"),
     })
 
 

@@ -123,16 +123,19 @@ def test_the_dashboard_figures_equal_a_count_by_hand(generated):
     from husly.allocation.selectors import allocation_figures
 
     staff = staff_context_for(User.objects.get(username="3001-bolig-1"), None)
+    since = TODAY - datetime.timedelta(days=365)
     allocations = list(Allocation.objects.filter(municipality=staff.municipality)
                        .select_related("application__decision", "meeting"))
     waits = sorted((a.moved_in_on - a.application.decision.decided_on).days
-                   for a in allocations if a.moved_in_on)
-    held = [a for a in allocations if hasattr(a, "meeting") and a.meeting.held_on]
+                   for a in allocations if a.moved_in_on and since <= a.moved_in_on <= TODAY)
+    held = [a for a in allocations if a.allocated_on >= since
+            and hasattr(a, "meeting") and a.meeting.held_on]
     within = [a for a in held if a.meeting.held_on <= a.meeting_deadline]
-    # When the dashboard counts them
-    figures = allocation_figures(staff=staff)
-    # Then it finds the same
-    assert len(waits) > 10 and len(held) > 10
+    # When the dashboard counts the last twelve months
+    figures = allocation_figures(staff=staff, today=TODAY)
+    # Then it finds the same, and leaves out what is older
+    assert len(waits) > 5 and len(held) > 5
+    assert any(a.moved_in_on and a.moved_in_on < since for a in allocations)
     assert figures["moved_in"] == len(waits)
     assert figures["median_days"] == statistics.median(waits)
     assert figures["p90_days"] == statistics.quantiles(waits, n=10, method="inclusive")[-1]
