@@ -59,11 +59,16 @@ def alerts_for(*, staff: StaffContext, today=None):
     """Agreements with two or more weeks in a row without a done visit, for the primary
     contact and the team's leader."""
     today = today or timezone.localdate()
-    led = staff.user.team_memberships.filter(is_leader=True).values("team_id")
+    # The led teams as a list, not a subquery: with an OR over a subquery PostgreSQL cannot
+    # estimate the handful of rows and scans every resident of the installation.
+    led = list(staff.user.team_memberships.filter(is_leader=True)
+               .values_list("team_id", flat=True))
+    whose = Q(primary_contact=staff.user)
+    if led:
+        whose |= Q(team_id__in=led)
     agreements = (FollowUpAgreement.objects.filter(municipality=staff.municipality,
                                                    end_date__isnull=True)
-                  .filter(Q(primary_contact=staff.user) | Q(team_id__in=led))
-                  .select_related("resident"))
+                  .filter(whose).select_related("resident"))
     agreements = list(agreements)
     missed = missed_weeks_many(agreements, today)
     return [(a, missed[a.pk]) for a in agreements if missed[a.pk] >= 2]

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime
 import statistics
+from bisect import bisect_left
+from collections import defaultdict
 
 from django.db.models import Count, F, Q
 from django.utils import timezone
@@ -32,7 +34,7 @@ def process_figures(*, municipality, today: datetime.date | None = None) -> dict
     from husly.board.models import RedBoardEntry
     from husly.followup.models import Visit, VisitStatus
     from husly.housing.models import Tenancy
-    from husly.outcomes.models import EpisodeStart
+    from husly.outcomes.models import EpisodeStart, HomelessEpisode
 
     today = today or timezone.localdate()
     meetings = Allocation.objects.filter(municipality=municipality,
@@ -42,28 +44,43 @@ def process_figures(*, municipality, today: datetime.date | None = None) -> dict
     keys = [(moved - decided).days for decided, moved in Allocation.objects.filter(
         municipality=municipality, moved_in_on__isnull=False,
         application__decision__isnull=False).values_list(
-        "application__decision__decided_on", "moved_in_on").iterator()]
+        "application__decision__decided_on", "moved_in_on")]
     visits = Visit.objects.filter(municipality=municipality, planned_on__lt=today).exclude(
         status=VisitStatus.CANCELLED).aggregate(
         due=Count("id"), done=Count("id", filter=Q(status=VisitStatus.DONE)))
     red = [((off or timezone.now()) - on).days for on, off in RedBoardEntry.objects.filter(
-        municipality=municipality).values_list("put_on_at", "taken_off_at").iterator()]
+        municipality=municipality).values_list("put_on_at", "taken_off_at")]
+    # Returns to the by-name list within 6, 12 and 24 months of a move-in. Two selective
+    # reads of this municipality (its returns from housing, its tenancies' residents) and a
+    # binary search per tenancy, instead of joining the episodes of the whole installation.
+    back = defaultdict(list)
+    for resident_id, started_on in HomelessEpisode.objects.filter(
+            municipality=municipality, start_kind=EpisodeStart.RETURNED_FROM_HOUSING
+    ).values_list("resident_id", "started_on"):
+        back[resident_id].append(started_on)
+    for dates in back.values():
+        dates.sort()
+    first_back: dict[int, tuple] = {}
+    for tenancy_id, resident_id, start in Tenancy.residents.through.objects.filter(
+            tenancy__municipality=municipality,
+            tenancy__start_date__lte=add_months(today, -min(RETURN_MONTHS))).values_list(
+            "tenancy_id", "resident_id", "tenancy__start_date"):
+        dates = back.get(resident_id, ())
+        i = bisect_left(dates, start)
+        found = dates[i] if i < len(dates) else None
+        earlier = first_back.get(tenancy_id, (start, None))[1]
+        if found is None or (earlier is not None and earlier <= found):
+            found = earlier
+        first_back[tenancy_id] = (start, found)
+    rows = list(first_back.values())
     returns = []
     for months in RETURN_MONTHS:
         cutoff = add_months(today, -months)
-        started = Tenancy.objects.filter(municipality=municipality, start_date__lte=cutoff)
-        # A tenancy whose resident came back on the by-name list, returned from housing,
-        # within `months` of its start. One pass over the joined rows.
-        returned = set()
-        for pk, start, back_on in started.filter(
-                residents__homeless_episodes__start_kind=EpisodeStart.RETURNED_FROM_HOUSING,
-                residents__homeless_episodes__started_on__gte=F("start_date")).values_list(
-                "pk", "start_date", "residents__homeless_episodes__started_on").iterator():
-            if back_on <= add_months(start, months):
-                returned.add(pk)
-        total = started.count()
-        returns.append({"months": months, "tenancies": total, "returned": len(returned),
-                        "share": _share(len(returned), total)})
+        started = [(start, back_on) for start, back_on in rows if start <= cutoff]
+        returned = sum(1 for start, back_on in started
+                       if back_on is not None and back_on <= add_months(start, months))
+        returns.append({"months": months, "tenancies": len(started), "returned": returned,
+                        "share": _share(returned, len(started))})
     return {
         "meetings_due": meetings["due"], "meetings_kept": meetings["kept"],
         "meetings_share": _share(meetings["kept"], meetings["due"]),
