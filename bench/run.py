@@ -191,9 +191,9 @@ def compare() -> str:
     """Growth: each page's p95 (c=1) and queries at every scale with results, and the ratio of
     the largest scale to demo."""
     latest = {}
-    for path in sorted(server.RESULTS.glob("*-20*.json")):
-        result = json.loads(path.read_text())
-        latest[result["scale"]] = result
+    for scale in ("demo", "city", "national"):
+        for path in sorted(server.RESULTS.glob(f"{scale}-20*.json")):  # the newest date last
+            latest[scale] = json.loads(path.read_text())
     scales = [s for s in ("demo", "city", "national") if s in latest]
     if "demo" not in latest or len(scales) < 2:
         return "growth: run demo and at least one larger scale first"
