@@ -10,6 +10,7 @@ urlpatterns = [
     path("inn-og-utstrom/", views.flow, name="flow"),
     path("bostabilitet/", views.stability, name="stability"),
     path("frister-og-tempo/", views.process, name="process"),
+    path("internkontroll/", views.audit, name="audit"),
     path("inn-og-utstrom/<str:month>/<str:direction>/<str:kind>/", views.flow_people,
          name="flow_people"),
 ]

@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from husly.access.decorators import page
@@ -245,3 +246,62 @@ def process(request):
         return exports.table_response(fmt=fmt, filename="frister-og-tempo", headers=headers,
                                       rows=table)
     return render(request, "outcomes/process.html", {"headers": headers, "table": table})
+
+
+AGE_LABELS = {"under_25": gettext_lazy("Under 25"), "25_34": "25–34", "35_49": "35–49",
+              "50_66": "50–66", "67_plus": gettext_lazy("67 and older"),
+              "unknown": gettext_lazy("Birth date not recorded")}
+
+
+@page("outcomes")
+def audit(request):
+    """Internal audit: who gets Housing First follow-up, agreement coverage, primary contacts."""
+    from husly.outcomes.audit import audit_figures
+    from husly.people.models import Background
+
+    staff = request.staff
+    f = audit_figures(municipality=staff.municipality)
+
+    def count(n):
+        return outcome_count(staff, n)
+
+    def group_rows(groups, label):
+        return [[label(key), count(g["followed"]), count(g["all"]),
+                 _percent(g["followed"] / g["all"] if g["all"] else None)]
+                for key, g in groups.items() if g["all"]]
+
+    background_labels = dict(Background.choices)
+    tables = {
+        "bakgrunn": {
+            "title": _("Housing First follow-up by background"),
+            "headers": [_("Background"), _("With a follow-up agreement"), _("Residents"),
+                        _("Share")],
+            "rows": group_rows(f["by_background"],
+                               lambda k: background_labels.get(k) or _("Not recorded"))},
+        "alder": {
+            "title": _("Housing First follow-up by age"),
+            "headers": [_("Age"), _("With a follow-up agreement"), _("Residents"), _("Share")],
+            "rows": group_rows(f["by_band"], lambda k: AGE_LABELS[k])},
+        "dekning": {
+            "title": _("Follow-up agreements among residents with services"),
+            "headers": [_("Residents in a municipal dwelling followed by a team"),
+                        _("With a running agreement"), _("Without"), _("Coverage")],
+            "rows": [[count(f["coverage"]["all"]), count(f["coverage"]["with_agreement"]),
+                      count(f["coverage"]["without"]),
+                      _percent(f["coverage"]["with_agreement"] / f["coverage"]["all"]
+                               if f["coverage"]["all"] else None)]]},
+        "hovedkontakt": {
+            "title": _("Primary contacts per team"),
+            "headers": [_("Team"), _("Residents followed"), _("Without a primary contact"),
+                        _("On the red board (the whole team is responsible)")],
+            "rows": [[str(t["team"]), count(t["followed"]), count(t["without_contact"]),
+                      count(t["red_board"])] for t in f["teams"]]},
+    }
+    fmt, which = request.GET.get("eksport"), request.GET.get("tabell")
+    if fmt in ("csv", "xlsx") and which in tables:
+        table = tables[which]
+        return exports.table_response(fmt=fmt, filename=f"internkontroll-{which}",
+                                      headers=table["headers"], rows=table["rows"])
+    return render(request, "outcomes/audit.html", {
+        "tables": tables,
+        "may_see_without_agreement": staff.may_open("followup")})

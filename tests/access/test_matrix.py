@@ -136,6 +136,7 @@ EXPECTED = {
     "outcomes:flow_people": ("flow", status_for(RIGHTS)),
     "outcomes:stability": ("plain", status_for(RIGHTS | {Role.ANALYST})),
     "outcomes:process": ("plain", status_for(RIGHTS | {Role.ANALYST})),
+    "outcomes:audit": ("plain", status_for(RIGHTS | {Role.ANALYST})),
     # The JSON API: the same rules; the endpoints check them themselves (husly.api.api).
     "api:api-root": ("plain", {r: 404 for r in ROLES}),
     "api:openapi-json": ("plain", {r: 200 for r in ROLES}),

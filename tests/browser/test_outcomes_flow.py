@@ -37,4 +37,7 @@ def test_by_name_list_reports_drill_down_and_export(browser, live_server, munici
     assert_accessible(page)
     page.goto(f"{live_server.url}/resultater/frister-og-tempo/")
     assert_accessible(page)
+    page.get_by_role("link", name="Internkontroll").click()
+    expect(page.get_by_role("heading", name="Primærkontakter per team")).to_be_visible()
+    assert_accessible(page)
     page.context.close()
