@@ -29,9 +29,7 @@ from bench import server  # noqa: E402
 
 def staff_sessions(count: int) -> list[dict]:
     """`count` logins spread over the roles that use the key pages every day."""
-    from django.db.models import Count
-
-    from husly.accounts.models import Team, User
+    from husly.accounts.models import User
     from husly.people.models import Resident
 
     number = server.LARGEST
@@ -41,14 +39,12 @@ def staff_sessions(count: int) -> list[dict]:
         found = list(User.objects.filter(username__regex=rf"^{number}-{label}[0-9]*-[0-9]+$")
                      .order_by("id"))
         users += [(label, found[i % len(found)]) for i in range(max(1, round(count * share)))]
-    teams = {t.pk: t for t in Team.objects.filter(municipality__number=number)
-             .annotate(n=Count("residents"))}
     sessions = []
     for label, user in users[:count]:
         team = user.team_memberships.values_list("team_id", flat=True).first()
         residents = list(Resident.objects.filter(team_id=team).values_list("pk", flat=True)
-                         [:20]) if team in teams else []
-        cookie = server.sessions([user.username])[user.username]
+                         [:20]) if team else []
+        _client, cookie = server.logged_in(user.username)
         sessions.append({"role": label, "cookie": cookie, "team": team,
                          "residents": residents})
     return sessions

@@ -67,17 +67,9 @@ def targets(scale: str) -> list[dict]:
 def logged_in(page: dict):
     """A client logged in as the page's user, with the page's search posted if it has one.
     Each page gets its own session, whose cookie the load driver then sends."""
-    from django.conf import settings
-    from django.test import Client
-
-    from husly.accounts.models import User
-
-    client = Client()
-    client.force_login(User.objects.get(username=page["user"]))
+    client, page["cookie"] = server.logged_in(page["user"])
     if page.get("post"):
-        client.post(page["path"], page["post"])
-    page["cookie"] = (f"{settings.SESSION_COOKIE_NAME}="
-                      + client.cookies[settings.SESSION_COOKIE_NAME].value)
+        client.post(page["path"], page["post"])  # kept in the same session
     return client
 
 

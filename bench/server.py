@@ -91,20 +91,18 @@ def django_setup(scale: str) -> None:
     django.setup()
 
 
-def sessions(usernames: list[str]) -> dict[str, str]:
-    """A session cookie per user, made in-process (the same as logging in, minus the form)."""
+def logged_in(username: str):
+    """A test client logged in as the user (the same as logging in, minus the form) and the
+    cookie of its session, for a driver in another process to send."""
     from django.conf import settings
     from django.test import Client
 
     from husly.accounts.models import User
 
-    cookies = {}
-    for username in usernames:
-        client = Client()
-        client.force_login(User.objects.get(username=username))
-        cookies[username] = f"{settings.SESSION_COOKIE_NAME}=" + \
-            client.cookies[settings.SESSION_COOKIE_NAME].value
-    return cookies
+    client = Client()
+    client.force_login(User.objects.get(username=username))
+    name = settings.SESSION_COOKIE_NAME
+    return client, f"{name}={client.cookies[name].value}"
 
 
 def _free_port() -> int:
