@@ -43,11 +43,16 @@ class ListRow:
     resettlement: bool
 
 
-def open_episodes(*, municipality):
-    """The by-name list's spells, longest without a home first; a page of it is sliced."""
-    return (HomelessEpisode.objects.filter(municipality=municipality, ended_on__isnull=True)
-            .select_related("resident__team", "resident__primary_contact")
+def _as_listed(episodes):
+    """Longest without a home first, with what a row shows; ready to slice into pages."""
+    return (episodes.select_related("resident__team", "resident__primary_contact")
             .order_by("started_on", "id"))
+
+
+def open_episodes(*, municipality):
+    """The by-name list's spells."""
+    return _as_listed(HomelessEpisode.objects.filter(municipality=municipality,
+                                                     ended_on__isnull=True))
 
 
 def by_name_list(*, staff: StaffContext, episodes=None) -> list[ListRow]:
@@ -143,9 +148,7 @@ def inactive_list(*, staff: StaffContext) -> list[ListRow]:
     later = HomelessEpisode.objects.filter(resident=OuterRef("resident"),
                                            started_on__gte=OuterRef("ended_on"))
     open_ = HomelessEpisode.objects.filter(resident=OuterRef("resident"), ended_on__isnull=True)
-    episodes = (HomelessEpisode.objects.filter(municipality=staff.municipality,
-                                               end_kind=EpisodeEnd.INACTIVE)
-                .exclude(Exists(later)).exclude(Exists(open_))
-                .select_related("resident__team", "resident__primary_contact")
-                .order_by("started_on", "id"))
+    episodes = _as_listed(HomelessEpisode.objects.filter(municipality=staff.municipality,
+                                                         end_kind=EpisodeEnd.INACTIVE)
+                          .exclude(Exists(later)).exclude(Exists(open_)))
     return by_name_list(staff=staff, episodes=episodes)
