@@ -76,11 +76,12 @@ def _choices(context) -> None:
     visit: a board of a 1,000-resident team has some 200 visits a day and as many choosers."""
     keys, html = _options((m["member"].pk, str(m["member"])) for m in context["members"])
     per_member = {pk: _selected(keys, html, pk) for pk in keys}
+    none_selected = _selected(keys, html, None)
     for member in context["members"]:
         member["move_options"] = per_member[member["member"].pk]
     for entry in context["red_board"]:
-        entry.contact_options = per_member.get(entry.previous_primary_contact_id) or \
-            _selected(keys, html, None)
+        entry.contact_options = per_member.get(entry.previous_primary_contact_id,
+                                               none_selected)
     context["resident_options"] = _selected(
         *_options((r.pk, r.full_name) for r in context["all_residents"]), None)
 
