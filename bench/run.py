@@ -27,7 +27,7 @@ from bench import server  # noqa: E402
 CONCURRENCY = (1, 16)
 
 
-def targets(scale: str) -> list[dict]:
+def targets() -> list[dict]:
     """The key pages, each with the user who opens it. Picked from the data, not hard-coded."""
     from django.db.models import Count
 
@@ -121,7 +121,7 @@ def check_logged_in(base: str, page: dict, cookie: str) -> None:
 def run(scale: str, *, seconds: int, max_requests: int, workers: int) -> dict:
     data = server.ensure_data(scale)
     server.django_setup(scale)
-    pages = targets(scale)
+    pages = targets()
     query_counts(pages)
     with server.gunicorn(scale, workers=workers) as (base, master):
         for page in pages:

@@ -466,7 +466,7 @@ class Generator:
             if start > today:
                 heapq.heappush(free, (free_from, dwelling))
                 continue
-            self._housed(m, person, dwelling, start, officers, units)
+            self._housed(m, person, dwelling, start)
             years = rng.expovariate(1 / 4.5)
             end = start + datetime.timedelta(days=max(30, int(years * 365)))
             if end > today:
@@ -491,7 +491,7 @@ class Generator:
         ready_on = {d: f for f, d in free}
         self._write_people(m, people, officers, navs, units, teams, ready_on, caretakers)
 
-    def _housed(self, m, person, dwelling, start, officers, units):
+    def _housed(self, m, person, dwelling, start):
         if person.episode_open:
             started, kind = person.episode_open
             self.t_episode.add(m, person.id, started, kind, start, "housed")
