@@ -21,6 +21,7 @@ from husly.common.models import Category, Municipality
 from husly.demo.identities import synthetic_national_id
 from husly.housing import services as housing
 from husly.housing.models import DwellingKind, DwellingStatus, TenancyEndReason
+from husly.outcomes import services as outcome_services
 from husly.people import services as people
 from husly.people.models import Background, HousingSituation, ProtectedAddress
 
@@ -131,6 +132,12 @@ def demo_build(*, residents: int = 400, seed: int = 2026) -> Municipality:
                   team=hf_team)
     _access_history(municipality=municipality, rng=rng, team=hf_team, staff=staff,
                     other=workers[teams[1].pk][0])
+    # Inhabitants on 1 January, as a leader enters them from SSB: a Sandnes-sized town.
+    inhabitants = 80_000
+    for year in range(today.year - 5, today.year + 1):
+        outcome_services.population_record(municipality=municipality, year=year,
+                                           inhabitants=inhabitants, by=staff["leder"])
+        inhabitants += rng.randint(500, 1100)
     return municipality
 
 

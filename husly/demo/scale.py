@@ -7,9 +7,11 @@ used: they would record one domain event and one round trip per row, which at 9 
 is hours instead of minutes. What keeps the data honest instead is a simulation in date order:
 a dwelling holds one tenancy at a time, a homeless spell ends when a tenancy starts, an
 unplanned end puts the person back on the list with a re-settlement record, and visits are
-weekly within a running agreement. The database's own constraints check the result on
-SQLite; on PostgreSQL the load runs with foreign-key triggers off (session_replication_role),
-the usual bulk path, and the same generator's output is what the tests check.
+weekly within a running agreement. Each change of situation in that simulation closes one
+situation spell and opens the next, so the history ends in the resident's current situation.
+The database's own constraints check the result on SQLite; on PostgreSQL the load runs with
+foreign-key triggers off (session_replication_role), the usual bulk path, and the same
+generator's output is what the tests check.
 
 Only synthetic identities: fødselsnummer with month + 80.
 """
@@ -45,7 +47,7 @@ from husly.common.models import Municipality
 from husly.demo.identities import synthetic_national_id
 from husly.followup.models import FollowUpAgreement, Visit
 from husly.housing.models import Dwelling, Tenancy, WorkOrder
-from husly.outcomes.models import HomelessEpisode, Resettlement
+from husly.outcomes.models import HomelessEpisode, Population, Resettlement, SituationSpell
 from husly.people.models import Case, Resident, ResidentNote
 
 UTC = datetime.UTC
@@ -180,6 +182,10 @@ class Person:
 
 HOMELESS = ["friends_family", "shelter_temporary", "institution_release", "prison_release",
             "street", "other_homeless"]
+# Many people without a home pass through a shelter or temporary housing while they wait,
+# whatever situation they were found in; KOSTRA counts those households per year.
+TO_SHELTER = 0.45
+INHABITANTS_PER_DWELLING = (50, 60)
 END_REASONS = [("planned_move", 40), ("bought_own_home", 8), ("eviction", 14),
                ("abandonment", 10), ("institution", 10), ("prison", 6), ("death", 4),
                ("other", 8)]
@@ -205,6 +211,11 @@ class Generator:
         self.window_start = today - datetime.timedelta(days=365 * scale.years)
         self.history_start = today - datetime.timedelta(days=365 * (scale.years + 7))
         self.rng = random.Random(seed)  # noqa: S311 - reproducible bench data, not security
+        # The situation history and the population figures draw from their own generator, so
+        # that adding them left every other table of a seed as it was: bench databases made
+        # before stay comparable. The one difference there: some people still on the list
+        # are now in temporary housing rather than where they were found.
+        self.spell_rng = random.Random(f"{seed}-spells")  # noqa: S311 - as above
         fake = Faker("no_NO")
         fake.seed_instance(seed)
         self.given = sorted({fake.first_name() for _ in range(600)})
@@ -294,6 +305,10 @@ class Generator:
             "unit"])
         self.t_episode = t("episode", HomelessEpisode, [
             "municipality", "resident", "started_on", "start_kind", "ended_on", "end_kind"])
+        self.t_spell = t("situation_spell", SituationSpell, [
+            "municipality", "resident", "situation", "started_on", "ended_on"])
+        self.t_population = t("population", Population, [
+            "municipality", "year", "inhabitants", "recorded_by", "recorded_at"])
         self.t_resettlement = t("resettlement", Resettlement, [
             "municipality", "resident", "tenancy", "case", "what_went_wrong", "do_differently",
             "recorded_by", "recorded_on"])
@@ -389,11 +404,43 @@ class Generator:
                 ("Kontrakt og nøkler", "housing", 3, True, False)]):
             self.t_template.add(m, title, kind, days, blocks, prep, order)
 
+        self._population(m, dwellings, recorded_by=teams[0][3])
         dwelling_ids = self._dwellings(m, dwellings)
         people = self._people(m, persons, teams)
         self._simulate(m, people, dwelling_ids, officers, navs, units, teams, caretakers)
         self.w.flush()
         return {"number": number, "dwellings": dwellings, "persons": persons}
+
+    def _population(self, m: int, dwellings: int, *, recorded_by: int) -> None:
+        """Inhabitants on 1 January of every year the history touches, as if typed in from
+        SSB each January: the per-1,000-inhabitants figures need a denominator every year."""
+        rng, today = self.spell_rng, self.today
+        inhabitants = dwellings * rng.uniform(*INHABITANTS_PER_DWELLING)
+        for year in range(self.history_start.year, today.year + 1):
+            # Never recorded after today, also when today is early in January.
+            last_day = today.day if (year, 1) == (today.year, today.month) else 31
+            at = datetime.datetime(year, 1, rng.randint(min(2, last_day), last_day),
+                                   rng.randint(8, 15), rng.randint(0, 59), tzinfo=UTC)
+            self.t_population.add(m, year, max(1, round(inhabitants)), recorded_by, at)
+            inhabitants *= 1 + rng.uniform(-0.002, 0.012)
+
+    def _situation(self, m: int, person: Person, situation: str, on: datetime.date) -> None:
+        """The person's situation changes on `on`: the spell until then is closed and
+        written; the open one is written with the resident (`_write_people`)."""
+        self.t_spell.add(m, person.id, person.situation, person.situation_since, on)
+        person.situation = situation
+        person.situation_since = on
+
+    def _to_shelter(self, m: int, person: Person, until: datetime.date) -> None:
+        """Perhaps a move to temporary housing during the spell without a home that lasts
+        until `until`, strictly inside it (a same-day change would replace the spell)."""
+        rng = self.spell_rng
+        if person.situation == "shelter_temporary" or rng.random() >= TO_SHELTER:
+            return
+        span = (until - person.situation_since).days
+        if span >= 2:
+            self._situation(m, person, "shelter_temporary", person.situation_since
+                            + datetime.timedelta(days=rng.randint(1, min(span - 1, 120))))
 
     def _dwellings(self, m: int, count: int) -> list[int]:
         rng = self.rng
@@ -478,15 +525,14 @@ class Generator:
             heapq.heappush(free, (end + datetime.timedelta(days=rng.randint(5, 40)), dwelling))
             if reason in UNPLANNED:
                 person.episode_open = (end, "returned_from_housing")
-                person.situation = "institution_release" if reason == "institution" else (
-                    "prison_release" if reason == "prison" else rng.choice(HOMELESS))
-                person.situation_since = end
+                self._situation(m, person, "institution_release" if reason == "institution"
+                                else "prison_release" if reason == "prison"
+                                else rng.choice(HOMELESS), end)
                 person.waiting_since = end
                 heapq.heappush(waiting, (end + datetime.timedelta(days=rng.randint(14, 200)),
                                          person.id, person))
             else:
-                person.situation = "own_home"
-                person.situation_since = end
+                self._situation(m, person, "own_home", end)
         # What is left in the heap is not let today: vacant, or being prepared until free_from.
         ready_on = {d: f for f, d in free}
         self._write_people(m, people, officers, navs, units, teams, ready_on, caretakers)
@@ -496,10 +542,10 @@ class Generator:
             started, kind = person.episode_open
             self.t_episode.add(m, person.id, started, kind, start, "housed")
             person.episode_open = None
+            self._to_shelter(m, person, start)
         person.tenancies.append({"dwelling": dwelling, "start": start,
                                  "applied": person.waiting_since})
-        person.situation = "municipal_tenancy"
-        person.situation_since = start
+        self._situation(m, person, "municipal_tenancy", start)
 
     def _write_people(self, m, people, officers, navs, units, teams, ready_on, caretakers):
         rng, today = self.rng, self.today
@@ -509,6 +555,9 @@ class Generator:
         leaders = {team: leader for team, _, _, leader in teams}
         for person in people:
             officer = rng.choice(officers)
+            if person.episode_open:
+                self._to_shelter(m, person, today)
+            self.t_spell.add(m, person.id, person.situation, person.situation_since, None)
             row = list(self.t_resident.rows[person._row_index])
             row[12] = person.situation
             row[13] = person.situation_since

@@ -202,6 +202,9 @@ def tenancy_register(
             resident.housing_situation = HousingSituation.MUNICIPAL_TENANCY
             resident.housing_situation_since = start_date
             resident.save(update_fields=["housing_situation", "housing_situation_since"])
+            outcomes.homelessness_situation_changed(
+                resident=resident, situation=HousingSituation.MUNICIPAL_TENANCY, on=start_date,
+                by=by)
     event_record(
         name="tenancy.registered", actor=by, target=tenancy,
         changes={"dwelling": dwelling, "residents": [r.pk for r in residents],

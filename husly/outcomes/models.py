@@ -69,3 +69,50 @@ class Resettlement(MunicipalityScopedModel):
             models.UniqueConstraint(fields=["tenancy", "resident"],
                                     name="one_resettlement_per_tenancy_and_resident"),
         ]
+
+
+class SituationSpell(MunicipalityScopedModel):
+    """How long a person lived in one housing situation (shelter, friends, a municipal
+    tenancy …). The resident keeps only the situation now; the spells keep the history that
+    annual figures such as "households in temporary housing during the year" are counted
+    from. Written only by `outcomes.services.homelessness_situation_changed`."""
+
+    resident = models.ForeignKey("people.Resident", on_delete=models.PROTECT,
+                                 related_name="situation_spells", verbose_name=_("resident"))
+    situation = models.CharField(_("housing situation"), max_length=30)
+    started_on = models.DateField(_("from"))
+    ended_on = models.DateField(_("to"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["started_on", "id"]
+        verbose_name = _("period in one housing situation")
+        constraints = [
+            models.UniqueConstraint(fields=["resident"], condition=models.Q(ended_on__isnull=True),
+                                    name="one_open_situation_spell_per_resident"),
+            models.CheckConstraint(condition=models.Q(ended_on__isnull=True)
+                                   | models.Q(ended_on__gte=models.F("started_on")),
+                                   name="situation_spell_ends_after_start"),
+        ]
+        indexes = [models.Index(fields=["municipality", "situation", "started_on"],
+                                name="situation_spell_muni_kind")]
+
+
+class Population(MunicipalityScopedModel):
+    """The municipality's number of inhabitants on 1 January of a year (SSB's figure),
+    entered by hand: the per-1,000-inhabitants figures divide by it."""
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    inhabitants = models.PositiveIntegerField(_("inhabitants"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    related_name="+")
+    recorded_at = models.DateTimeField(_("recorded"))
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = _("number of inhabitants")
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "year"],
+                                    name="one_population_per_municipality_year"),
+            models.CheckConstraint(condition=models.Q(inhabitants__gte=1),
+                                   name="population_at_least_one"),
+        ]

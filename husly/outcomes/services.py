@@ -9,7 +9,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from husly.common.events import event_record
-from husly.outcomes.models import EpisodeEnd, EpisodeStart, HomelessEpisode, Resettlement
+from husly.outcomes.models import (
+    EpisodeEnd,
+    EpisodeStart,
+    HomelessEpisode,
+    Population,
+    Resettlement,
+    SituationSpell,
+)
 from husly.people.models import HousingSituation
 
 # An unplanned end with no situation given: where the person most likely is now.
@@ -55,9 +62,28 @@ def _end(resident, on: datetime.date, *, kind: str, by=None):
     return episode
 
 
+def _situation_spell_move(resident, situation: str, on: datetime.date):
+    """Close the open spell and open one in `situation`; nothing when it is unchanged. A date
+    before the open spell began (a correction) replaces that spell's situation instead."""
+    current = SituationSpell.objects.select_for_update().filter(
+        resident=resident, ended_on__isnull=True).first()
+    if current is not None:
+        if current.situation == situation:
+            return
+        if on <= current.started_on:
+            current.situation = situation
+            current.save(update_fields=["situation"])
+            return
+        current.ended_on = on
+        current.save(update_fields=["ended_on"])
+    SituationSpell.objects.create(municipality_id=resident.municipality_id, resident=resident,
+                                  situation=situation, started_on=on)
+
+
 def homelessness_situation_changed(*, resident, situation: str, on: datetime.date, by=None):
-    """The person's housing situation is now `situation` (since `on`): open or close their
-    place on the by-name list. Call inside the caller's transaction."""
+    """The person's housing situation is now `situation` (since `on`): keep its history and
+    open or close their place on the by-name list. Call inside the caller's transaction."""
+    _situation_spell_move(resident, situation, on)
     if situation in HousingSituation.homeless():
         _start(resident, on, by=by)
     elif situation == HousingSituation.MUNICIPAL_TENANCY:
@@ -114,3 +140,22 @@ def resettlement_open(*, tenancy, resident, by, what_went_wrong: str = "",
     event_record(name="resettlement.opened", actor=by, target=record,
                  changes={"resident": resident, "tenancy": tenancy})
     return record
+
+
+@transaction.atomic
+def population_record(*, municipality, year: int, inhabitants: int, by) -> Population:
+    """The number of inhabitants on 1 January of `year` (from SSB), entered or corrected."""
+    errors = {}
+    if not 1900 <= year <= timezone.localdate().year + 1:
+        errors["year"] = [_("Enter a year between 1900 and next year.")]
+    if inhabitants < 1:
+        errors["inhabitants"] = [_("Enter the number of inhabitants, at least 1.")]
+    if errors:
+        raise ValidationError(errors)
+    population, created = Population.objects.update_or_create(
+        municipality=municipality, year=year,
+        defaults={"inhabitants": inhabitants, "recorded_by": by,
+                  "recorded_at": timezone.now()})
+    event_record(name="population.recorded", actor=by, target=population,
+                 changes={"year": year, "inhabitants": inhabitants, "created": created})
+    return population
