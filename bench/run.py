@@ -45,6 +45,7 @@ def targets() -> list[dict]:
               .first()["family_name"])
     officer, worker, leader = f"{number}-bolig-1", f"{number}-miljo-1", f"{number}-leder-1"
     analyst = f"{number}-analytiker-1"
+    year = datetime.date.today().year - 1  # the last whole year, as KOSTRA reports it
     return [
         {"page": "floor", "user": officer, "path": "/benk/gulv/"},
         # The search is posted and kept in the session, so no name is ever in a URL.
@@ -61,6 +62,11 @@ def targets() -> list[dict]:
         {"page": "flow_report", "user": analyst, "path": "/resultater/inn-og-utstrom/"},
         {"page": "stability_report", "user": analyst, "path": "/resultater/bostabilitet/"},
         {"page": "process_report", "user": analyst, "path": "/resultater/frister-og-tempo/"},
+        {"page": "audit_report", "user": analyst, "path": "/resultater/internkontroll/"},
+        {"page": "kostra_report", "user": analyst, "path": f"/resultater/kostra/?år={year}"},
+        {"page": "figure_people", "user": leader,
+         "path": f"/resultater/personer/kostra-venteliste/?år={year}"},
+        {"page": "council_report_pdf", "user": analyst, "path": f"/resultater/rapport/?år={year}"},
     ]
 
 

@@ -27,6 +27,7 @@ from django.utils import timezone
 from husly.access.services import consent_record
 from husly.accounts.models import Role, UnitKind
 from husly.allocation import services as allocation
+from husly.allocation.models import Application
 from husly.board import services as board
 from husly.followup import services as followup
 from husly.housing import services as housing
@@ -302,6 +303,11 @@ def _without_a_home_now(world):
                                               ended_on__isnull=True).count())
 
 
+def _received_this_year(world):
+    return str(Application.objects.filter(municipality=world.municipality,
+                                          registered_on__year=TODAY.year).count())
+
+
 # Each "shows" names a resident or a figure that exists only after the larger world is
 # built (index 9 and up are from the second round on), so an empty or refused page fails.
 PAGES = {
@@ -334,6 +340,12 @@ PAGES = {
     "flow_report": Page(
         user="analyst", url=lambda w: reverse("outcomes:flow"),
         shows=lambda w: f"<dd>{_without_a_home_now(w)}</dd>"),
+    "kostra_figures": Page(
+        user="leader", url=lambda w: reverse("outcomes:kostra") + f"?år={TODAY.year}",
+        shows=lambda w: f">{_received_this_year(w)}</a>"),
+    "figure_people": Page(
+        user="leader", url=lambda w: reverse("outcomes:figure_people", args=["rod-tavle"]),
+        shows=lambda w: w.names[-9]),  # the last round's resident on the red board
     "my_visits": Page(
         user="worker", url=lambda w: reverse("followup:my_week"),
         shows=lambda w: w.names[-8]),  # an alert for the last round's missed visits

@@ -87,6 +87,8 @@ PAGE_ROLES: dict[str, frozenset[str] | None] = {
     "by_name_manage": frozenset({Role.HOUSING_OFFICER, Role.TEAM_LEADER}),
     # Outcome figures: also the analyst, who sees counts only, small ones suppressed.
     "outcomes": RESIDENT_RIGHTS_ROLES | {Role.ANALYST},
+    # The inhabitants behind the per-1,000 figures are entered by leaders and analysts.
+    "outcomes_manage": frozenset({Role.TEAM_LEADER, Role.ANALYST}),
 }
 
 # Counts smaller than this are shown as "< 5" to those who see figures but not people.
@@ -498,9 +500,10 @@ def outcome_people_shown(staff: StaffContext) -> bool:
     return staff.may_open("by_name_list")
 
 
-def outcome_count(staff: StaffContext, n: int):
+def outcome_count(staff: StaffContext | None, n: int):
     """A count as this user may see it: under SMALL_CELL becomes "< 5" for figure-only
-    users, so a small group cannot be told apart."""
-    if outcome_people_shown(staff) or n == 0 or n >= SMALL_CELL:
+    users, so a small group cannot be told apart. With no user (a report that leaves the
+    system, such as the one to the council) it is always suppressed."""
+    if (staff is not None and outcome_people_shown(staff)) or n == 0 or n >= SMALL_CELL:
         return n
     return f"< {SMALL_CELL}"

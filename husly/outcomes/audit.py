@@ -32,7 +32,7 @@ def _born_on_or_before(today: datetime.date, age: int) -> datetime.date:
     return add_months(today, -12 * age)
 
 
-def _age_band(today: datetime.date) -> Case:
+def age_band(today: datetime.date) -> Case:
     """The age band as SQL: birth dates compared with today minus each band's age."""
     whens = []
     for i in range(len(AGE_BANDS) - 1):
@@ -55,7 +55,7 @@ def audit_figures(*, municipality, today: datetime.date | None = None) -> dict:
     residents = Resident.objects.filter(municipality=municipality, anonymised_on__isnull=True)
     followed = Exists(FollowUpAgreement.objects.filter(resident=OuterRef("pk"),
                                                        end_date__isnull=True))
-    by_group = (residents.annotate(band=_age_band(today), followed=followed)
+    by_group = (residents.annotate(band=age_band(today), followed=followed)
                 .order_by().values_list("background", "band", "followed")
                 .annotate(n=Count("id")))
     backgrounds = [*Background.values, ""]

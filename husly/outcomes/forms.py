@@ -31,3 +31,10 @@ class StabilityFilterForm(DesignsystemetForm):
         return {"start_year": data["start_year"], "background": data["background"],
                 "dwelling_kind": data["dwelling_kind"], "team": data["team"],
                 "housing_first": {"ja": True, "nei": False}.get(data["housing_first"])}
+
+
+class PopulationForm(DesignsystemetForm):
+    year = forms.IntegerField(label=_("Year"), min_value=1900, max_value=2100)
+    inhabitants = forms.IntegerField(
+        label=_("Inhabitants on 1 January"), min_value=1,
+        help_text=_("From SSB's table 07459 (population 1 January), the whole municipality."))

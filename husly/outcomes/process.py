@@ -29,13 +29,43 @@ def _share(part: int, whole: int) -> float | None:
     return part / whole if whole else None
 
 
+def _first_returns(municipality, today: datetime.date):
+    """(tenancy, resident, move-in, first return to the by-name list on or after it or None)
+    for the tenancies old enough to be counted. Two selective reads of this municipality (its
+    returns from housing, its tenancies' residents) and a binary search per row, instead of
+    joining the episodes of the whole installation."""
+    from husly.housing.models import Tenancy
+    from husly.outcomes.models import EpisodeStart, HomelessEpisode
+
+    back = defaultdict(list)
+    for resident_id, started_on in HomelessEpisode.objects.filter(
+            municipality=municipality, start_kind=EpisodeStart.RETURNED_FROM_HOUSING
+    ).values_list("resident_id", "started_on"):
+        back[resident_id].append(started_on)
+    for dates in back.values():
+        dates.sort()
+    for tenancy_id, resident_id, start in Tenancy.residents.through.objects.filter(
+            tenancy__municipality=municipality,
+            tenancy__start_date__lte=add_months(today, -min(RETURN_MONTHS))).values_list(
+            "tenancy_id", "resident_id", "tenancy__start_date"):
+        dates = back.get(resident_id, ())
+        i = bisect_left(dates, start)
+        yield tenancy_id, resident_id, start, dates[i] if i < len(dates) else None
+
+
+def returned_residents(*, municipality, months: int,
+                       today: datetime.date | None = None) -> set[int]:
+    """The people behind "back without a home within `months` months of moving in"."""
+    today = today or timezone.localdate()
+    cutoff = add_months(today, -months)
+    return {resident_id for _t, resident_id, start, found in _first_returns(municipality, today)
+            if start <= cutoff and found is not None and found <= add_months(start, months)}
+
+
 def process_figures(*, municipality, today: datetime.date | None = None) -> dict:
     from husly.allocation.models import Allocation
     from husly.board.models import RedBoardEntry
     from husly.followup.models import Visit, VisitStatus
-    from husly.housing.models import Tenancy
-    from husly.outcomes.models import EpisodeStart, HomelessEpisode
-
     today = today or timezone.localdate()
     meetings = Allocation.objects.filter(municipality=municipality,
                                          meeting_deadline__lt=today).aggregate(
@@ -50,24 +80,8 @@ def process_figures(*, municipality, today: datetime.date | None = None) -> dict
         due=Count("id"), done=Count("id", filter=Q(status=VisitStatus.DONE)))
     red = [((off or timezone.now()) - on).days for on, off in RedBoardEntry.objects.filter(
         municipality=municipality).values_list("put_on_at", "taken_off_at")]
-    # Returns to the by-name list within 6, 12 and 24 months of a move-in. Two selective
-    # reads of this municipality (its returns from housing, its tenancies' residents) and a
-    # binary search per tenancy, instead of joining the episodes of the whole installation.
-    back = defaultdict(list)
-    for resident_id, started_on in HomelessEpisode.objects.filter(
-            municipality=municipality, start_kind=EpisodeStart.RETURNED_FROM_HOUSING
-    ).values_list("resident_id", "started_on"):
-        back[resident_id].append(started_on)
-    for dates in back.values():
-        dates.sort()
     first_back: dict[int, tuple] = {}
-    for tenancy_id, resident_id, start in Tenancy.residents.through.objects.filter(
-            tenancy__municipality=municipality,
-            tenancy__start_date__lte=add_months(today, -min(RETURN_MONTHS))).values_list(
-            "tenancy_id", "resident_id", "tenancy__start_date"):
-        dates = back.get(resident_id, ())
-        i = bisect_left(dates, start)
-        found = dates[i] if i < len(dates) else None
+    for tenancy_id, _resident_id, start, found in _first_returns(municipality, today):
         earlier = first_back.get(tenancy_id, (start, None))[1]
         if found is None or (earlier is not None and earlier <= found):
             found = earlier

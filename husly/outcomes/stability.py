@@ -102,14 +102,16 @@ def at(points: list[Point], time: float) -> Point:
     return last
 
 
-def _tenancy_filter(municipality, filters: dict, prefix: str = "") -> Q:
+def tenancy_filter(municipality, filters: dict, prefix: str = "",
+                   today: datetime.date | None = None) -> Q:
     """The report's filters as conditions on a tenancy, reached through `prefix` (so the
     person spells filter the tenancy–resident rows directly, with no subquery)."""
     from husly.allocation.models import Application
     from husly.people.models import Resident
 
     p = prefix
-    q = Q(**{f"{p}municipality": municipality, f"{p}start_date__lte": timezone.localdate()})
+    q = Q(**{f"{p}municipality": municipality,
+             f"{p}start_date__lte": today or timezone.localdate()})
     if filters.get("start_year"):
         q &= Q(**{f"{p}start_date__year": filters["start_year"]})
     if filters.get("dwelling_kind"):
@@ -130,8 +132,8 @@ def _tenancy_filter(municipality, filters: dict, prefix: str = "") -> Q:
     return q
 
 
-def _filtered_tenancies(municipality, filters: dict):
-    return Tenancy.objects.filter(_tenancy_filter(municipality, filters))
+def _filtered_tenancies(municipality, filters: dict, today: datetime.date):
+    return Tenancy.objects.filter(tenancy_filter(municipality, filters, today=today))
 
 
 UNPLANNED = frozenset(TenancyEndReason.unplanned())
@@ -151,7 +153,7 @@ def tenancy_spell_counts(*, municipality, filters: dict,
     ended = Q(end_date__isnull=False, end_date__lte=today)
     stop = Case(When(ended, then=F("end_date")), default=Value(today),
                 output_field=DateField())
-    rows = (_filtered_tenancies(municipality, filters)
+    rows = (_filtered_tenancies(municipality, filters, today)
             .annotate(days=ExpressionWrapper(stop - F("start_date"),
                                              output_field=DurationField()),
                       event=Case(When(ended & Q(end_reason__in=TenancyEndReason.unplanned()),
@@ -171,7 +173,7 @@ def person_spell_counts(*, municipality, filters: dict,
     when its last tenancy ended unplanned."""
     today = today or timezone.localdate()
     rows = (Tenancy.residents.through.objects
-            .filter(_tenancy_filter(municipality, filters, prefix="tenancy__"))
+            .filter(tenancy_filter(municipality, filters, prefix="tenancy__", today=today))
             .order_by("resident_id", "tenancy__start_date", "tenancy_id")
             .values_list("resident_id", "tenancy__start_date", "tenancy__end_date",
                          "tenancy__end_reason"))

@@ -2,11 +2,13 @@
 Thin: numbers come from `selectors` and `stability`, access from `access.policy`."""
 
 import datetime
+from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -15,14 +17,29 @@ from husly.access.decorators import page
 from husly.access.policy import outcome_count, outcome_people_shown
 from husly.common.formats import date_long
 from husly.common.views import service_call
-from husly.outcomes import exports, selectors, services
-from husly.outcomes.forms import StabilityFilterForm
+from husly.outcomes import exports, kostra, selectors, services
+from husly.outcomes.figures import BadFigure, figure_residents
+from husly.outcomes.forms import PopulationForm, StabilityFilterForm
 from husly.outcomes.models import EpisodeEnd, EpisodeStart
 from husly.outcomes.process import process_figures
 from husly.outcomes.stability import DAYS_PER_MONTH, stability_report
 from husly.people.selectors import resident_get
 
 BY_NAME_PAGE_SIZE = 100
+
+
+def _people_url(staff, value, figure: str, **params) -> str:
+    """The link from a count to the people behind it: only for those who may see people, and
+    only for a count that has any."""
+    if staff is None or not outcome_people_shown(staff) or not isinstance(value, int) or (
+            not value):
+        return ""
+    url = reverse("outcomes:figure_people", args=[figure])
+    return f"{url}?{urlencode(params)}" if params else url
+
+
+def _cells(row, links):
+    return [{"value": value, "url": url} for value, url in zip(row, links, strict=True)]
 
 
 def _list_table(rows):
@@ -155,12 +172,7 @@ def flow_people(request, month: str, direction: str, kind: str):
         "rows": rows, "month": first, "label": label})
 
 
-@page("outcomes")
-def stability(request):
-    """Kaplan–Meier retention for tenancies and persons, beside the Sandnes example's 70 %."""
-    staff = request.staff
-    form = StabilityFilterForm(request.GET or None, municipality=staff.municipality)
-    report = stability_report(municipality=staff.municipality, filters=form.filters())
+def stability_table(staff, report):
     headers = [_("Measure"), _("Months"), _("Still housed"), _("95 % interval"),
                _("Still followed")]
     table = []
@@ -172,6 +184,16 @@ def stability(request):
                 f"{point.survival * 100:.1f} %" if point else _("Not yet known"),
                 f"{point.lower * 100:.1f}–{point.upper * 100:.1f} %" if point else "–",
                 outcome_count(staff, row["at_risk"])])
+    return headers, table
+
+
+@page("outcomes")
+def stability(request):
+    """Kaplan–Meier retention for tenancies and persons, beside the Sandnes example's 70 %."""
+    staff = request.staff
+    form = StabilityFilterForm(request.GET or None, municipality=staff.municipality)
+    report = stability_report(municipality=staff.municipality, filters=form.filters())
+    headers, table = stability_table(staff, report)
     fmt = request.GET.get("eksport")
     if fmt in ("csv", "xlsx"):
         return exports.table_response(fmt=fmt, filename="bostabilitet", headers=headers,
@@ -183,8 +205,20 @@ def stability(request):
         "query": query.urlencode(),
         "n_tenancies": outcome_count(staff, report["tenancies"]["n"]),
         "n_persons": outcome_count(staff, report["persons"]["n"]),
+        "n_lost": outcome_count(staff, report["tenancies"]["events"]),
+        "people_all_url": _stability_people_url(staff, report["persons"]["n"], "stabilitet-alle",
+                                                query),
+        "people_lost_url": _stability_people_url(staff, report["tenancies"]["events"],
+                                                 "stabilitet-mistet", query),
         "chart": _stability_chart(report),
     })
+
+
+def _stability_people_url(staff, value, figure, query) -> str:
+    url = _people_url(staff, value, figure)
+    filters = query.copy()
+    filters.pop("side", None)
+    return f"{url}?{filters.urlencode()}" if url and filters else url
 
 
 def _stability_chart(report):
@@ -207,12 +241,7 @@ def _percent(share) -> str:
     return f"{share * 100:.1f} %" if share is not None else "–"
 
 
-@page("outcomes")
-def process(request):
-    """Deadlines kept and how fast things happen."""
-    staff = request.staff
-    f = process_figures(municipality=staff.municipality)
-
+def process_table(staff, f):
     def count(n):
         return outcome_count(staff, n)
 
@@ -241,11 +270,37 @@ def process(request):
             _("%(returned)s of %(tenancies)s tenancies") % {
                 "returned": count(r["returned"]), "tenancies": count(r["tenancies"])}])
     headers = [_("Figure"), _("Value"), _("Based on")]
+    return headers, table
+
+
+@page("outcomes")
+def process(request):
+    """Deadlines kept and how fast things happen."""
+    staff = request.staff
+    f = process_figures(municipality=staff.municipality)
+    headers, table = process_table(staff, f)
     fmt = request.GET.get("eksport")
     if fmt in ("csv", "xlsx"):
         return exports.table_response(fmt=fmt, filename="frister-og-tempo", headers=headers,
                                       rows=table)
-    return render(request, "outcomes/process.html", {"headers": headers, "table": table})
+    # Each row's people: the late meetings, the moves, the missed visits, the red board now,
+    # the returns; shown as a column of links to those who may see people.
+    late = f["meetings_due"] - f["meetings_kept"]
+    people = [
+        (_("Not held in time: %(n)s") % {"n": late}, _people_url(staff, late, "mote-for-sent")),
+        (_("The moves"), _people_url(staff, f["keys_n"], "nokler")),
+        (_("The moves"), _people_url(staff, f["keys_n"], "nokler")),
+        (_("Residents with visits not done"),
+         _people_url(staff, f["visits_due"] - f["visits_done"], "besok-ikke-gjort")),
+        (_("On the red board now: %(n)s") % {"n": f["red_board_on_now"]},
+         _people_url(staff, f["red_board_on_now"], "rod-tavle")),
+        *[(_("Who came back"), _people_url(staff, r["returned"], "tilbake", mnd=r["months"]))
+          for r in f["returns"]],
+    ]
+    return render(request, "outcomes/process.html", {
+        "headers": headers, "rows": [{"cells": row, "people": p}
+                                     for row, p in zip(table, people, strict=True)],
+        "people_shown": outcome_people_shown(staff)})
 
 
 AGE_LABELS = {"under_25": gettext_lazy("Under 25"), "25_34": "25–34", "35_49": "35–49",
@@ -253,55 +308,284 @@ AGE_LABELS = {"under_25": gettext_lazy("Under 25"), "25_34": "25–34", "35_49":
               "unknown": gettext_lazy("Birth date not recorded")}
 
 
-@page("outcomes")
-def audit(request):
-    """Internal audit: who gets Housing First follow-up, agreement coverage, primary contacts."""
-    from husly.outcomes.audit import audit_figures
+def audit_tables(staff, f) -> dict:
     from husly.people.models import Background
 
-    staff = request.staff
-    f = audit_figures(municipality=staff.municipality)
+    background_labels = dict(Background.choices)
 
     def count(n):
         return outcome_count(staff, n)
 
-    def group_rows(groups, label):
-        return [[label(key), count(g["followed"]), count(g["all"]),
-                 _percent(g["followed"] / g["all"] if g["all"] else None)]
-                for key, g in groups.items() if g["all"]]
+    def group_rows(groups, label, figure):
+        rows, links = [], []
+        for key, g in groups.items():
+            if not g["all"]:
+                continue
+            rows.append([label(key), count(g["followed"]), count(g["all"]),
+                         _percent(g["followed"] / g["all"] if g["all"] else None)])
+            links.append(["", _people_url(staff, g["followed"], figure, gruppe=key, fulgt=1),
+                          _people_url(staff, g["all"], figure, gruppe=key), ""])
+        return rows, links
 
-    background_labels = dict(Background.choices)
+    by_background, background_links = group_rows(
+        f["by_background"], lambda k: background_labels.get(k) or _("Not recorded"), "bakgrunn")
+    by_band, band_links = group_rows(f["by_band"], lambda k: AGE_LABELS[k], "alder")
+    coverage = f["coverage"]
+
     tables = {
         "bakgrunn": {
             "title": _("Housing First follow-up by background"),
             "headers": [_("Background"), _("With a follow-up agreement"), _("Residents"),
                         _("Share")],
-            "rows": group_rows(f["by_background"],
-                               lambda k: background_labels.get(k) or _("Not recorded"))},
+            "rows": by_background, "links": background_links},
         "alder": {
             "title": _("Housing First follow-up by age"),
             "headers": [_("Age"), _("With a follow-up agreement"), _("Residents"), _("Share")],
-            "rows": group_rows(f["by_band"], lambda k: AGE_LABELS[k])},
+            "rows": by_band, "links": band_links},
         "dekning": {
             "title": _("Follow-up agreements among residents with services"),
             "headers": [_("Residents in a municipal dwelling followed by a team"),
                         _("With a running agreement"), _("Without"), _("Coverage")],
-            "rows": [[count(f["coverage"]["all"]), count(f["coverage"]["with_agreement"]),
-                      count(f["coverage"]["without"]),
-                      _percent(f["coverage"]["with_agreement"] / f["coverage"]["all"]
-                               if f["coverage"]["all"] else None)]]},
+            "rows": [[count(coverage["all"]), count(coverage["with_agreement"]),
+                      count(coverage["without"]),
+                      _percent(coverage["with_agreement"] / coverage["all"]
+                               if coverage["all"] else None)]],
+            "links": [["", "", _people_url(staff, coverage["without"], "uten-avtale"), ""]]},
         "hovedkontakt": {
             "title": _("Primary contacts per team"),
             "headers": [_("Team"), _("Residents followed"), _("Without a primary contact"),
                         _("On the red board (the whole team is responsible)")],
             "rows": [[str(t["team"]), count(t["followed"]), count(t["without_contact"]),
-                      count(t["red_board"])] for t in f["teams"]]},
+                      count(t["red_board"])] for t in f["teams"]],
+            "links": [["", _people_url(staff, t["followed"], "team-fulgt", team=t["team"].pk),
+                       _people_url(staff, t["without_contact"], "team-uten-hovedkontakt",
+                                   team=t["team"].pk),
+                       _people_url(staff, t["red_board"], "team-rod-tavle", team=t["team"].pk)]
+                      for t in f["teams"]]},
     }
+    return tables
+
+
+@page("outcomes")
+def audit(request):
+    """Internal audit: who gets Housing First follow-up, agreement coverage, primary contacts."""
+    from husly.outcomes.audit import audit_figures
+
+    staff = request.staff
+    tables = audit_tables(staff, audit_figures(municipality=staff.municipality))
     fmt, which = request.GET.get("eksport"), request.GET.get("tabell")
     if fmt in ("csv", "xlsx") and which in tables:
         table = tables[which]
         return exports.table_response(fmt=fmt, filename=f"internkontroll-{which}",
                                       headers=table["headers"], rows=table["rows"])
+    for table in tables.values():
+        table["cells"] = [_cells(row, links)
+                          for row, links in zip(table["rows"], table["links"], strict=True)]
     return render(request, "outcomes/audit.html", {
         "tables": tables,
         "may_see_without_agreement": staff.may_open("followup")})
+
+
+FIGURE_PAGE_SIZE = 100
+BACK_TITLES = {"outcomes:kostra": gettext_lazy("KOSTRA figures"),
+               "outcomes:process": gettext_lazy("Deadlines and pace"),
+               "outcomes:audit": gettext_lazy("Internal audit"),
+               "outcomes:stability": gettext_lazy("Housing stability")}
+
+
+def _people_table(staff, residents):
+    """The people behind a figure as the user may see them: a name only with a work relation,
+    the housing situation only where housing information is readable."""
+    from husly.access.policy import readable_categories, residents_visible
+    from husly.common.models import Category
+
+    residents = list(residents)
+    ids = [r.pk for r in residents]
+    visible = set(residents_visible(staff).filter(pk__in=ids).values_list("pk", flat=True))
+    readable = readable_categories(staff, visible)
+    return [{"resident": r, "shown": r.pk in visible,
+             "situation_shown": Category.HOUSING in readable.get(r.pk, frozenset())}
+            for r in residents]
+
+
+@page("by_name_list")
+def figure_people(request, figure: str):
+    """The people behind one number of the outcome pages."""
+    staff = request.staff
+    try:
+        spec, residents = figure_residents(municipality=staff.municipality, figure=figure,
+                                           params=request.GET)
+    except BadFigure:
+        raise Http404 from None
+    residents = residents.select_related("team", "primary_contact").order_by(
+        "family_name", "given_name", "pk")
+    query = request.GET.copy()
+    query.pop("side", None)
+    fmt = query.pop("eksport", [None])[0]
+    if fmt in ("csv", "xlsx"):
+        headers = [_("Name"), _("Team"), _("Primary contact"), _("Housing situation")]
+        table = [[row["resident"].full_name if row["shown"] else _("No access"),
+                  str(row["resident"].team or "–"),
+                  str(row["resident"].primary_contact or "–") if row["shown"] else "–",
+                  row["resident"].get_housing_situation_display()
+                  if row["situation_shown"] else "–"]
+                 for row in _people_table(staff, residents)]
+        return exports.table_response(fmt=fmt, filename=figure, headers=headers, rows=table)
+    page_obj = Paginator(residents, FIGURE_PAGE_SIZE).get_page(request.GET.get("side"))
+    # The way back keeps the figure page's own parameters (the year, the stability filters).
+    back = {k: v for k, v in query.items() if k in ("år", *StabilityFilterForm.base_fields)}
+    return render(request, "outcomes/figure_people.html", {
+        "title": spec.title, "year": query.get("år", ""), "page_obj": page_obj,
+        "query": query.urlencode(), "rows": _people_table(staff, page_obj.object_list),
+        "back_url": f"{reverse(spec.page)}?{urlencode(back)}" if back else reverse(spec.page),
+        "back_title": BACK_TITLES[spec.page]})
+
+
+def _kostra_year(request, years) -> int:
+    """The chosen year, else the running one (the page says how far it counts)."""
+    try:
+        year = int(request.GET.get("år", ""))
+    except ValueError:
+        return years[0]
+    return year if year in years else years[0]
+
+
+def kostra_table(staff, f) -> tuple[list, list[list], list[list]]:
+    """The KOSTRA figures as rows of (figure, value, definition), and each row's people link."""
+    year, day = f["year"], date_long(f["last"])
+
+    def count(n):
+        return outcome_count(staff, n)
+
+    d = f["dwellings"]
+    population = f["population"]
+    rows = [
+        ([_("Municipal dwellings (owned or leased)"), d["all"],
+          _("Dwellings in the register today: owned by the municipality or leased from others "
+            "and let on. The register keeps no history of purchases and sales, so every year "
+            "shows today's number.")], ""),
+        ([_("Of these owned by the municipality"), d["owned"], ""], ""),
+        ([_("Of these leased from private landlords"), d["leased"], ""], ""),
+        ([_("Inhabitants on 1 January %(year)s") % {"year": year},
+          population.inhabitants if population else _("Not entered"),
+          _("From SSB, entered on this page.")], ""),
+        ([_("Municipal dwellings per 1,000 inhabitants"),
+          number_format(f["per_1000"], 1) if f["per_1000"] is not None else "–",
+          _("Municipal dwellings divided by the inhabitants on 1 January, times 1,000.")], ""),
+        ([_("Applications for a municipal dwelling received"), count(f["received"]),
+          _("Applications registered from 1 January to %(day)s.") % {"day": day}],
+         _people_url(staff, f["received"], "kostra-soknader", år=year)),
+        ([_("Applications granted"), count(f["granted"]),
+          _("Decisions granting a dwelling made from 1 January to %(day)s.") % {"day": day}],
+         _people_url(staff, f["granted"], "kostra-innvilget", år=year)),
+        ([_("Applications refused"), count(f["refused"]),
+          _("Decisions refusing a dwelling made from 1 January to %(day)s.") % {"day": day}],
+         _people_url(staff, f["refused"], "kostra-avslag", år=year)),
+        ([_("Households newly moved in"), count(f["moved_in"]),
+          _("Allocations with a move-in from 1 January to %(day)s; one application is one "
+            "household.") % {"day": day}],
+         _people_url(staff, f["moved_in"], "kostra-innflyttet", år=year)),
+        ([_("Households on the waiting list"), count(f["waiting"]),
+          _("Applications granted a dwelling on %(day)s or earlier that had not been "
+            "allocated one and were not withdrawn by that day.") % {"day": day}],
+         _people_url(staff, f["waiting"], "kostra-venteliste", år=year)),
+        ([_("Households in temporary housing"), count(f["temporary"]),
+          _("People registered in shelter or temporary housing at some time from 1 January to "
+            "%(day)s; one person is one household.") % {"day": day}],
+         _people_url(staff, f["temporary"], "kostra-midlertidig", år=year)),
+        ([_("Of these, stays longer than three months"), count(f["temporary_long"]),
+          _("A stay there lasting more than three months by %(day)s.") % {"day": day}],
+         _people_url(staff, f["temporary_long"], "kostra-midlertidig-lenge", år=year)),
+    ]
+    headers = [_("Figure"), _("Value"), _("Definition")]
+    return headers, [r for r, _url in rows], [url for _r, url in rows]
+
+
+def _grouped(table):
+    """Whole numbers grouped as the language writes them (83 063); exports keep numbers."""
+    return [[number_format(c, force_grouping=True) if isinstance(c, int) else c for c in row]
+            for row in table]
+
+
+@page("outcomes")
+def kostra_figures(request):
+    """Annual figures in the shape of SSB's KOSTRA form 13, with each definition stated."""
+    staff = request.staff
+    years = kostra.years_available(municipality=staff.municipality)
+    year = _kostra_year(request, years)
+    f = kostra.kostra_figures(municipality=staff.municipality, year=year)
+    headers, table, links = kostra_table(staff, f)
+    fmt = request.GET.get("eksport")
+    if fmt in ("csv", "xlsx"):
+        return exports.table_response(fmt=fmt, filename=f"kostra-{year}", headers=headers,
+                                      rows=table)
+    may_enter = staff.may_open("outcomes_manage")
+    return render(request, "outcomes/kostra.html", {
+        "f": f, "years": years, "year": year, "headers": headers,
+        "rows": [{"cells": cells, "url": url}
+                 for cells, url in zip(_grouped(table), links, strict=True)],
+        "may_enter": may_enter,
+        "population_form": PopulationForm(initial={
+            "year": year, "inhabitants": f["population"].inhabitants if f["population"]
+            else None}) if may_enter else None})
+
+
+@require_POST
+@page("outcomes_manage")
+def population_record(request):
+    form = PopulationForm(request.POST)
+    if form.is_valid():
+        year = form.cleaned_data["year"]
+        if service_call(request, lambda: services.population_record(
+                municipality=request.staff.municipality, year=year,
+                inhabitants=form.cleaned_data["inhabitants"], by=request.staff.user),
+                _("Inhabitants for %(year)s saved.") % {"year": year}):
+            return redirect(f"{reverse('outcomes:kostra')}?år={year}")
+    from django.contrib import messages
+
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)
+    query = urlencode({"år": request.POST.get("year", "")})
+    return redirect(f"{reverse('outcomes:kostra')}?{query}")
+
+
+@page("outcomes")
+def council_report(request):
+    """The report to the council as PDF, in the municipality's written language. It leaves
+    the system, so it names nobody and every count under 5 is shown as "< 5", whoever
+    prints it."""
+    from django.utils import timezone, translation
+
+    from husly.common.documents import document_html, pdf_from_html, pdf_response
+    from husly.outcomes.audit import audit_figures
+
+    staff = request.staff
+    municipality = staff.municipality
+    language = municipality.written_language
+    years = kostra.years_available(municipality=municipality)
+    year = _kostra_year(request, years)
+    with translation.override(language):
+        flow = selectors.monthly_flow(municipality=municipality)
+        flow_headers, flow_rows = _flow_table(None, flow)
+        stability_data = stability_report(municipality=municipality, filters={})
+        context = {
+            "municipality": municipality, "today": timezone.localdate(), "year": year,
+            "current": outcome_count(None, flow["current"]), "flow_data": flow,
+            # Month, inflow, outflow and the number at the month's end: what fits on A4.
+            "flow": {"headers": [flow_headers[i] for i in (0, 4, 8, 9)],
+                     "rows": [[row[i] for i in (0, 4, 8, 9)] for row in flow_rows]},
+            "stability": dict(zip(("headers", "rows"),
+                                  stability_table(None, stability_data), strict=True)),
+            "sandnes": stability_data["sandnes"],
+            "process": dict(zip(("headers", "rows"), process_table(
+                None, process_figures(municipality=municipality)), strict=True)),
+            "kostra": dict(zip(("headers", "rows"), kostra_table(
+                None, kostra.kostra_figures(municipality=municipality, year=year))[:2],
+                strict=True)),
+            "audit": audit_tables(None, audit_figures(municipality=municipality)),
+            "chart": _stability_chart(stability_data),
+        }
+    context["kostra"]["rows"] = _grouped(context["kostra"]["rows"])
+    html = document_html("outcomes/council_report.html", context, language=language)
+    return pdf_response(pdf_from_html(html), f"husly-rapport-{year}.pdf")

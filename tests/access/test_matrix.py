@@ -137,6 +137,10 @@ EXPECTED = {
     "outcomes:stability": ("plain", status_for(RIGHTS | {Role.ANALYST})),
     "outcomes:process": ("plain", status_for(RIGHTS | {Role.ANALYST})),
     "outcomes:audit": ("plain", status_for(RIGHTS | {Role.ANALYST})),
+    "outcomes:kostra": ("plain", status_for(RIGHTS | {Role.ANALYST})),
+    "outcomes:council_report": ("plain", status_for(RIGHTS | {Role.ANALYST})),
+    "outcomes:population_record": ("plain", {r: 405 for r in ROLES}),
+    "outcomes:figure_people": ("figure", status_for(RIGHTS)),
     # The JSON API: the same rules; the endpoints check them themselves (husly.api.api).
     "api:api-root": ("plain", {r: 404 for r in ROLES}),
     "api:openapi-json": ("plain", {r: 200 for r in ROLES}),
@@ -284,6 +288,7 @@ def world(municipality, other_municipality, team, make_staff):
                              "newly_identified"]},
             "break_glass": {"own": [glass.pk]},
             "plain": {"own": []},
+            "figure": {"own": ["rod-tavle"]},
             "related_resident": {"own": [related.pk], "unrelated": [unrelated.pk],
                                  "foreign": [foreign.pk]},
             "dwelling": {"own": [dwelling.pk], "foreign": [foreign_dwelling.pk]},

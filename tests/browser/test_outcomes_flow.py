@@ -1,5 +1,7 @@
 """The team leader opens the by-name list and the reports, drills down and downloads."""
 
+import re
+
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
@@ -40,4 +42,25 @@ def test_by_name_list_reports_drill_down_and_export(browser, live_server, munici
     page.get_by_role("link", name="Internkontroll").click()
     expect(page.get_by_role("heading", name="Primærkontakter per team")).to_be_visible()
     assert_accessible(page)
+    # Every count opens the people behind it
+    page.locator("section[aria-labelledby='tabell-hovedkontakt'] table a.ds-link").first.click()
+    expect(page.get_by_role("heading", name="Beboere teamet følger opp")).to_be_visible()
+    expect(page.get_by_role("link", name="Uteliggersen", exact=False)).to_be_visible()
+    assert_accessible(page)
+    # KOSTRA: the leader enters the inhabitants and sees the figure per 1,000
+    page.goto(f"{live_server.url}/resultater/internkontroll/")
+    page.get_by_role("link", name="KOSTRA-tall").click()
+    year = str(timezone.localdate().year)
+    page.get_by_label("År", exact=True).first.select_option(year)
+    page.get_by_role("button", name="Vis").click()
+    page.get_by_label("Innbyggere 1. januar").fill("80000")
+    page.get_by_role("button", name="Lagre innbyggertall").click()
+    expect(page.get_by_text(f"Innbyggertall for {year} er lagret.")).to_be_visible()
+    expect(page.get_by_role("cell", name=re.compile(r"^80\s000$"))).to_be_visible()
+    assert_accessible(page)
+    # The report to the council is a PDF
+    href = page.get_by_role("link", name="Rapport til kommunestyret (PDF)").get_attribute("href")
+    report = page.request.get(f"{live_server.url}{href}")
+    assert report.ok and report.headers["content-type"] == "application/pdf"
+    assert report.body().startswith(b"%PDF")
     page.context.close()
