@@ -15,7 +15,11 @@ urlpatterns = [
     path("oppfolging/", include("husly.followup.urls")),
     path("tavle/", include("husly.board.urls")),
     path("tilgang/", include("husly.access.urls")),
+    path("resultater/troskap/", include("husly.fidelity.urls")),
     path("resultater/", include("husly.outcomes.urls")),
+    path("finansiering/", include("husly.financing.urls")),
+    path("metode/", include("husly.guidance.urls")),
+    path("forum/", include("husly.forum.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin_site.urls),
 ]

@@ -124,6 +124,25 @@ def data_copy(*, staff: StaffContext, resident) -> dict:
                                                "answer", "answered_on", "decline_reason"]))
         sections.append(_section("applications", _("Applications, decisions and offers"),
                                  records, Category.HOUSING))
+    if Category.HOUSING in categories:
+        from husly.housing.models import PrivateLease
+
+        sections.append(_section("private_leases", _("Leases directly from private landlords"), [
+            _record(lease, ["landlord", "street_address", "postal_code", "postal_place",
+                            "monthly_rent", "start_date", "end_date"])
+            for lease in PrivateLease.objects.filter(resident=resident)
+            .select_related("landlord")], Category.HOUSING))
+    # Loans, grants and allowances: each kind under the unit that handles it.
+    from husly.financing.models import FinancingApplication
+
+    financing = [f for f in FinancingApplication.objects.filter(resident=resident)
+                 .select_related("handled_by") if f.category in categories]
+    if financing:
+        sections.append(_section("financing", _("Financing applications"), [
+            _record(f, ["kind", "amount_applied", "applied_on", "for_month", "status",
+                        "decided_on", "amount_granted", "decision_note", "appeal_lodged_on",
+                        "appeal_decided_on", "appeal_note", "withdrawn_on", "handled_by"])
+            for f in financing]))
     arrears = [a for a in RentArrears.objects.filter(tenancy__residents=resident)
                if a.category in categories]
     if arrears:

@@ -89,6 +89,28 @@ PAGE_ROLES: dict[str, frozenset[str] | None] = {
     "outcomes": RESIDENT_RIGHTS_ROLES | {Role.ANALYST},
     # The inhabitants behind the per-1,000 figures are entered by leaders and analysts.
     "outcomes_manage": frozenset({Role.TEAM_LEADER, Role.ANALYST}),
+    # Housing First fidelity: the team's yearly self-assessment, no person data; read by
+    # those who see the outcomes, scored and its items edited by the team leader.
+    "fidelity": RESIDENT_RIGHTS_ROLES | {Role.ANALYST},
+    "fidelity_manage": frozenset({Role.TEAM_LEADER}),
+    # Method guidance (P21): everyone reads it where they work; the team leader writes it.
+    "guidance": frozenset(Role.values),
+    "guidance_manage": frozenset({Role.TEAM_LEADER}),
+    # The financing pathway (P17): startlån, etableringstilskudd and bostøtte are housing
+    # information, the deposit guarantee and financial help NAV information; each record is
+    # read by its category and written by its unit (financing_write_categories).
+    "financing": frozenset({Role.HOUSING_OFFICER, Role.NAV_COUNSELLOR, Role.TEAM_LEADER,
+                            Role.FOLLOWUP_WORKER}),
+    "financing_manage": frozenset({Role.HOUSING_OFFICER, Role.NAV_COUNSELLOR}),
+    # The private-landlord register (P21): the housing service and the property department
+    # build goodwill in the private market; the leader follows it.
+    "landlords": frozenset({Role.HOUSING_OFFICER, Role.PROPERTY_MANAGER, Role.TEAM_LEADER}),
+    "landlords_manage": frozenset({Role.HOUSING_OFFICER, Role.PROPERTY_MANAGER}),
+    # The housing-social forum (P18): the follow-up service and the property department
+    # meet; the housing service joins. Its agenda shows dwellings, not people: names and
+    # reasons only as forum_names_and_reasons allows.
+    "forum": frozenset({Role.PROPERTY_MANAGER, Role.FOLLOWUP_WORKER, Role.TEAM_LEADER,
+                        Role.HOUSING_OFFICER}),
 }
 
 # Counts smaller than this are shown as "< 5" to those who see figures but not people.
@@ -425,6 +447,33 @@ def arrears_recording_category(staff: StaffContext, resident) -> str | None:
         return None
     return next((c for c in (Category.HOUSING, Category.NAV) if c in staff.own_categories),
                 None)
+
+
+def financing_write_categories(staff: StaffContext, access: ResidentAccess) -> frozenset[str]:
+    """The financing records `staff` may register and decide for this resident: those of the
+    categories their own unit holds (housing or NAV), with a work relation. Consent lets
+    another unit read a record, never write it."""
+    if not staff.may_open("financing_manage") or not access.allowed:
+        return frozenset()
+    return staff.own_categories & {Category.HOUSING, Category.NAV}
+
+
+def forum_names_and_reasons(staff: StaffContext, residents) -> tuple[set[int], dict]:
+    """On the housing forum's agenda a row is a dwelling. Beside it, a resident's name only
+    as `tenants_shown` allows, and the reason a tenancy is at risk by category: rent arrears
+    (housing or NAV, about the lease) where the user reads that category; the red board
+    (follow-up) only with a work relation too. Returns (names shown, {id: categories})."""
+    residents = [r for r in residents if r.municipality_id == getattr(
+        staff.municipality, "pk", None)]
+    if not residents or not staff.may_open("forum"):
+        return set(), {}
+    ids = [r.pk for r in residents]
+    related = set(residents_visible(staff).filter(pk__in=ids).values_list("pk", flat=True))
+    readable = readable_categories(staff, ids)
+    reasons = {pk: categories if pk in related else categories - {Category.FOLLOWUP,
+                                                                    Category.HEALTH}
+               for pk, categories in readable.items()}
+    return tenants_shown(staff, residents), reasons
 
 
 def may_manage_consent(staff: StaffContext, access: ResidentAccess) -> bool:

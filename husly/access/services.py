@@ -263,6 +263,10 @@ def _resident_anonymise(resident, *, by, today) -> None:
     Offer.objects.filter(application__in=applications).update(viewing_companions="")
     resident.break_glass.update(explanation="", review_note="")
     WorkOrder.objects.filter(resident=resident).update(what_was_done="", guidance_given="")
+    from husly.financing.models import FinancingApplication
+
+    FinancingApplication.objects.filter(resident=resident).update(decision_note="",
+                                                                  appeal_note="")
     # Earlier events copied values about the person (name, wishes, companions at a viewing).
     targets = Q(target_type="people.resident", target_id=str(resident.pk)) | Q(
         target_type="allocation.application",

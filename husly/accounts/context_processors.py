@@ -10,11 +10,13 @@ NAV = (
     ("tasks", "allocation:my_tasks", "/tildeling/mine-oppgaver/"),
     ("work_orders", "housing:work_order_list", "/boliger/arbeidsordrer/"),
     ("dwellings", "housing:dwelling_list", "/boliger/"),
+    ("forum", "forum:meeting_list", "/forum/"),
     ("allocation_settings", "allocation:settings", "/tildeling/innstillinger/"),
     ("by_name_list", "outcomes:by_name_list", "/resultater/uten-bolig/"),
     ("outcomes", "outcomes:flow", "/resultater/inn-og-utstrom/"),
     ("access_review", "access:access_review", "/tilgang/gjennomgang/"),
     ("retention", "access:retention", "/tilgang/oppbevaring/"),
+    ("guidance", "guidance:home", "/metode/"),
 )
 
 
@@ -27,7 +29,8 @@ def staff(request):
                   "followup": _("My visits"), "board": _("Team board"),
                   "work_orders": _("Work orders"), "allocation_settings": _("Allocation rules"),
                   "access_review": _("Access review"), "retention": _("Retention"),
-                  "by_name_list": _("Without a home"), "outcomes": _("Outcomes")}
+                  "by_name_list": _("Without a home"), "outcomes": _("Outcomes"),
+                  "forum": _("Housing forum"), "guidance": _("Method")}
         current = max((prefix for _k, _u, prefix in NAV if request.path.startswith(prefix)),
                       key=len, default=None)
         for kind, url_name, prefix in NAV:

@@ -282,3 +282,11 @@ def task_complete(request, pk: int):
 from husly.api.followup import router as followup_router  # noqa: E402 - after the api exists
 
 api.add_router("/", followup_router)
+
+from husly.api.landlords import router as landlords_router  # noqa: E402 - after the api exists
+
+api.add_router("/", landlords_router)
+
+from husly.api.financing import router as financing_router  # noqa: E402 - after the api exists
+
+api.add_router("/", financing_router)

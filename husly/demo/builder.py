@@ -23,7 +23,7 @@ from husly.housing import services as housing
 from husly.housing.models import DwellingKind, DwellingStatus, TenancyEndReason
 from husly.outcomes import services as outcome_services
 from husly.people import services as people
-from husly.people.models import Background, HousingSituation, ProtectedAddress
+from husly.people.models import Background, HousingSituation, ProtectedAddress, Resident
 
 DEMO_NUMBER = "9999"
 DEMO_NAME = "Demo kommune"
@@ -115,9 +115,14 @@ def demo_build(*, residents: int = 400, seed: int = 2026) -> Municipality:
     tags = {code: housing.suitability_tag_create(municipality=municipality, code=code, name=name,
                                                  by=None)
             for code, name in TAGS}
+    # Synthetic organisation numbers with valid check digits.
     landlords = [
-        housing.landlord_register(municipality=municipality, name=name, by=None)
-        for name in ("Demo Utleie AS", "Fjordgata Eiendom AS")
+        housing.landlord_register(municipality=municipality, name=name, by=None,
+                                  organisation_number=number, contact_name=contact,
+                                  phone=phone)
+        for name, number, contact, phone in (
+            ("Demo Utleie AS", "912345688", "Siri Utleie", "51000001"),
+            ("Fjordgata Eiendom AS", "912345696", "Per Fjordgata", "51000002"))
     ]
 
     dwellings = _dwellings(municipality, rng, fake, tags, landlords)
@@ -132,12 +137,25 @@ def demo_build(*, residents: int = 400, seed: int = 2026) -> Municipality:
                   team=hf_team)
     _access_history(municipality=municipality, rng=rng, team=hf_team, staff=staff,
                     other=workers[teams[1].pk][0])
+    _private_landlords(municipality=municipality, landlords=landlords, staff=staff, today=today)
     # Inhabitants on 1 January, as a leader enters them from SSB: a Sandnes-sized town.
     inhabitants = 80_000
     for year in range(today.year - 5, today.year + 1):
         outcome_services.population_record(municipality=municipality, year=year,
                                            inhabitants=inhabitants, by=staff["leder"])
         inhabitants += rng.randint(500, 1100)
+    from husly.fidelity.demo import fidelity_demo
+
+    fidelity_demo(municipality, hf_team, staff["leder"])
+    from husly.forum.demo import forum_demo
+
+    forum_demo(municipality, staff)
+    from husly.financing.demo import financing_demo
+
+    financing_demo(municipality, staff)
+    from husly.guidance.demo import guidance_demo
+
+    guidance_demo(municipality, staff)
     return municipality
 
 
@@ -322,6 +340,37 @@ TASKS = [
     ("Utlevere nøkler", "housing", 4, True, False),
     ("Strøm og adresseendring", "followup", 5, False, False),
 ]
+
+
+def _private_landlords(*, municipality, landlords, staff, today):
+    """Goodwill in the private market: the housing service's contacts with its landlords, a
+    private person who lets one flat, an offer under consideration, and one resident of the
+    Housing First team renting directly from a landlord."""
+    officer = staff["bolig"]
+    person = housing.landlord_register(municipality=municipality, name="Ola Utleiersen",
+                                       kind="person", phone="90000003", by=officer)
+    def day(*, days):
+        return today - datetime.timedelta(days=days)
+
+    for landlord, kind, days, summary in (
+            (landlords[0], "meeting", 90, "Årlig møte om samarbeidet. Ønsker fast kontaktperson."),
+            (landlords[0], "agreement", 60, "Rammeavtale om innleie av to leiligheter i 3 år."),
+            (landlords[1], "call", 20, "Spurte om ledige leiligheter. Ringer igjen om en måned."),
+            (person, "call", 10, "Har en hybel som blir ledig. Vil gjerne leie ut til kommunen.")):
+        housing.landlord_contact_record(landlord=landlord, kind=kind, contacted_on=day(days=days),
+                                        summary=summary, by=officer)
+    housing.landlord_contact_record(
+        landlord=person, kind="offer", contacted_on=day(days=5), by=officer,
+        summary="Hybel med eget bad, ledig fra neste måned.", offered_address="Storgata 12",
+        offered_rooms=1, offered_rent=Decimal("6500"))
+    resident = (Resident.objects.filter(municipality=municipality, team__isnull=False,
+                                        housing_situation__in=HousingSituation.homeless())
+                .order_by("pk").first())
+    if resident is not None:
+        housing.private_lease_register(
+            landlord=landlords[1], resident=resident, street_address="Fjordgata 4",
+            postal_code="4306", postal_place="Sandnes", monthly_rent=Decimal("8200"),
+            start_date=day(days=30), by=officer)
 
 
 def _allocation_setup(municipality):

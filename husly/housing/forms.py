@@ -6,6 +6,8 @@ from husly.housing.models import (
     DwellingKind,
     DwellingStatus,
     Landlord,
+    LandlordKind,
+    OutreachKind,
     OwnerKind,
     SuitabilityTag,
     TenancyEndReason,
@@ -143,3 +145,44 @@ class PhotoForm(DesignsystemetForm):
         super().__init__(*args, **kwargs)
         self.fields["image"].widget.attrs.update({"accept": "image/jpeg,image/png,image/webp",
                                                   "capture": "environment"})
+
+
+class LandlordForm(DesignsystemetForm):
+    kind = forms.ChoiceField(label=_("Kind"), choices=LandlordKind.choices)
+    name = forms.CharField(label=_("Name"), max_length=150)
+    organisation_number = forms.CharField(
+        label=_("Organisation number"), max_length=11, required=False,
+        help_text=_("Nine digits. Required for a company; a private person has none."))
+    contact_name = forms.CharField(label=_("Contact person"), max_length=150, required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    postal_address = forms.CharField(label=_("Postal address"), max_length=200, required=False)
+    note = forms.CharField(label=_("About the cooperation"), required=False,
+                           widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class LandlordContactForm(DesignsystemetForm):
+    kind = forms.ChoiceField(label=_("Kind of contact"), choices=OutreachKind.choices)
+    contacted_on = forms.DateField(label=_("Date"), widget=DateInput())
+    summary = forms.CharField(label=_("What was said or agreed"),
+                              widget=forms.Textarea(attrs={"rows": 3}))
+    offered_address = forms.CharField(label=_("Address offered (offers only)"), max_length=200,
+                                      required=False)
+    offered_rooms = forms.IntegerField(label=_("Rooms (offers only)"), min_value=1,
+                                       required=False)
+    offered_rent = forms.DecimalField(label=_("Monthly rent in kr (offers only)"), min_value=0,
+                                      decimal_places=0, required=False)
+
+
+class PrivateLeaseForm(DesignsystemetForm):
+    resident = forms.ModelChoiceField(label=_("Resident"), queryset=None)
+    street_address = forms.CharField(label=_("Street address"), max_length=150)
+    postal_code = forms.CharField(label=_("Postal code"), max_length=4)
+    postal_place = forms.CharField(label=_("Postal place"), max_length=80)
+    monthly_rent = forms.DecimalField(label=_("Monthly rent (kr)"), min_value=0,
+                                      decimal_places=0)
+    start_date = forms.DateField(label=_("Start"), widget=DateInput())
+
+    def __init__(self, *args, residents, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["resident"].queryset = residents

@@ -27,9 +27,23 @@ class OwnerKind(models.TextChoices):
     PRIVATE = "private", _("Private landlord")
 
 
+class LandlordKind(models.TextChoices):
+    COMPANY = "company", _("Company")
+    PERSON = "person", _("Private person")
+
+
 class Landlord(MunicipalityScopedModel):
+    """A private landlord the municipality leases from, or who lets directly to residents."""
+
+    kind = models.CharField(_("kind"), max_length=10, choices=LandlordKind.choices,
+                            default=LandlordKind.COMPANY)
     name = models.CharField(_("name"), max_length=150)
     organisation_number = models.CharField(_("organisation number"), max_length=9, blank=True)
+    contact_name = models.CharField(_("contact person"), max_length=150, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    postal_address = models.CharField(_("postal address"), max_length=200, blank=True)
+    note = models.TextField(_("about the cooperation"), blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -38,6 +52,76 @@ class Landlord(MunicipalityScopedModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+class OutreachKind(models.TextChoices):
+    CALL = "call", _("Phone call")
+    MEETING = "meeting", _("Meeting")
+    EMAIL = "email", _("E-mail or letter")
+    OFFER = "offer", _("Offer of a dwelling")
+    AGREEMENT = "agreement", _("Agreement")
+
+
+class OfferStatus(models.TextChoices):
+    OPEN = "open", _("Being considered")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+
+
+class LandlordContact(MunicipalityScopedModel):
+    """One contact with a landlord: the outreach that builds goodwill in the private market.
+    An offer records the dwelling offered and what came of it."""
+
+    landlord = models.ForeignKey(Landlord, on_delete=models.PROTECT, related_name="contacts",
+                                 verbose_name=_("landlord"))
+    kind = models.CharField(_("kind of contact"), max_length=10, choices=OutreachKind.choices)
+    contacted_on = models.DateField(_("date"))
+    summary = models.TextField(_("what was said or agreed"))
+    by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    offered_address = models.CharField(_("address offered"), max_length=200, blank=True)
+    offered_rooms = models.PositiveSmallIntegerField(_("rooms"), null=True, blank=True)
+    offered_rent = models.DecimalField(_("monthly rent (kr)"), max_digits=8, decimal_places=0,
+                                       null=True, blank=True)
+    offer_status = models.CharField(_("offer status"), max_length=10,
+                                    choices=OfferStatus.choices, blank=True)
+
+    class Meta:
+        ordering = ["-contacted_on", "-id"]
+        verbose_name = _("contact with a landlord")
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(kind="offer") & ~models.Q(offer_status=""))
+                | (~models.Q(kind="offer") & models.Q(offer_status="")),
+                name="landlord_contact_offer_has_status"),
+        ]
+
+
+class PrivateLease(MunicipalityScopedModel):
+    """A resident renting directly from a private landlord, arranged by the housing service:
+    out of homelessness without a municipal dwelling."""
+
+    landlord = models.ForeignKey(Landlord, on_delete=models.PROTECT,
+                                 related_name="private_leases", verbose_name=_("landlord"))
+    resident = models.ForeignKey("people.Resident", on_delete=models.PROTECT,
+                                 related_name="private_leases", verbose_name=_("resident"))
+    street_address = models.CharField(_("street address"), max_length=150)
+    postal_code = models.CharField(_("postal code"), max_length=4)
+    postal_place = models.CharField(_("postal place"), max_length=80)
+    monthly_rent = models.DecimalField(_("monthly rent (kr)"), max_digits=8, decimal_places=0)
+    start_date = models.DateField(_("start"))
+    end_date = models.DateField(_("ended"), null=True, blank=True)
+    arranged_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-start_date", "-id"]
+        verbose_name = _("lease directly from a private landlord")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(end_date__isnull=True)
+                                   | models.Q(end_date__gte=models.F("start_date")),
+                                   name="private_lease_end_not_before_start"),
+            models.CheckConstraint(condition=models.Q(monthly_rent__gte=0),
+                                   name="private_lease_rent_not_negative"),
+        ]
 
 
 class SuitabilityTag(MunicipalityScopedModel):

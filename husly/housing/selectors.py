@@ -75,3 +75,53 @@ def work_order_get(*, staff: StaffContext, pk: int):
         return work_orders_visible(staff).select_related("dwelling", "resident").get(pk=pk)
     except WorkOrder.DoesNotExist:
         raise Http404 from None
+
+
+def landlords_listed(*, staff: StaffContext, search: str = ""):
+    """The landlord register with what each gives: dwellings leased to the municipality,
+    running direct leases to residents, open offers, and the last contact. Counted in
+    subqueries, so one landlord is one row however much it has."""
+    from django.db.models import Count, IntegerField, OuterRef, Subquery
+    from django.db.models.functions import Coalesce
+
+    from husly.housing.models import Landlord, LandlordContact, OfferStatus, PrivateLease
+
+    def counted(qs):
+        return Coalesce(Subquery(qs.order_by().values("landlord").annotate(n=Count("id"))
+                                 .values("n"), output_field=IntegerField()), 0)
+
+    if staff.municipality is None:
+        return Landlord.objects.none()
+    qs = Landlord.objects.filter(municipality=staff.municipality)
+    for word in search.split():
+        qs = qs.filter(name__icontains=word)
+    own = OuterRef("pk")
+    return qs.annotate(
+        leased_dwellings=counted(Dwelling.objects.filter(landlord=own)),
+        direct_leases=counted(PrivateLease.objects.filter(landlord=own, end_date__isnull=True)),
+        open_offers=counted(LandlordContact.objects.filter(
+            landlord=own, offer_status=OfferStatus.OPEN)),
+        last_contact=Subquery(LandlordContact.objects.filter(landlord=own)
+                              .order_by("-contacted_on").values("contacted_on")[:1]),
+    ).order_by("name", "id")
+
+
+def landlord_get(*, staff: StaffContext, pk: int):
+    from husly.housing.models import Landlord
+
+    if staff.municipality is None:
+        raise Http404
+    try:
+        return Landlord.objects.get(pk=pk, municipality=staff.municipality)
+    except Landlord.DoesNotExist:
+        raise Http404 from None
+
+
+def landlord_contact_get(*, staff: StaffContext, pk: int):
+    from husly.housing.models import LandlordContact
+
+    try:
+        return LandlordContact.objects.select_related("landlord").get(
+            pk=pk, municipality=staff.municipality)
+    except LandlordContact.DoesNotExist:
+        raise Http404 from None

@@ -19,7 +19,12 @@ from husly.housing.models import (
     Dwelling,
     DwellingStatus,
     Landlord,
+    LandlordContact,
+    LandlordKind,
+    OfferStatus,
+    OutreachKind,
     OwnerKind,
+    PrivateLease,
     SuitabilityTag,
     Tenancy,
     TenancyEndReason,
@@ -27,20 +32,142 @@ from husly.housing.models import (
 from husly.outcomes import services as outcomes
 from husly.people.models import HousingSituation, Resident
 
+LANDLORD_FIELDS = ("kind", "name", "organisation_number", "contact_name", "phone", "email",
+                   "postal_address", "note")
+
+
+def _landlord_clean(values: dict) -> dict:
+    """A company needs a valid organisation number; a private person has none to give."""
+    values = {k: (v.strip() if isinstance(v, str) else v) for k, v in values.items()}
+    errors: dict[str, list[str]] = {}
+    if not values.get("name"):
+        errors["name"] = [_("Write the landlord's name.")]
+    number = values.get("organisation_number", "").replace(" ", "")
+    if values.get("kind", LandlordKind.COMPANY) == LandlordKind.COMPANY and not number:
+        errors["organisation_number"] = [_(
+            "A company needs its organisation number (9 digits, from Brønnøysundregistrene).")]
+    elif number:
+        try:
+            number = organisation_number_validate(number)
+        except ValidationError as exc:
+            errors["organisation_number"] = exc.messages
+    if errors:
+        raise ValidationError(errors)
+    values["organisation_number"] = number
+    return values
+
 
 @transaction.atomic
-def landlord_register(*, municipality, name: str, organisation_number: str = "", by) -> Landlord:
-    if organisation_number:
-        try:
-            organisation_number = organisation_number_validate(organisation_number)
-        except ValidationError as exc:
-            raise ValidationError({"organisation_number": exc.messages}) from None
-    landlord = Landlord.objects.create(
-        municipality=municipality, name=name, organisation_number=organisation_number
-    )
+def landlord_register(*, municipality, name: str, by, kind: str = LandlordKind.COMPANY,
+                      organisation_number: str = "", contact_name: str = "", phone: str = "",
+                      email: str = "", postal_address: str = "", note: str = "") -> Landlord:
+    values = _landlord_clean({
+        "kind": kind, "name": name, "organisation_number": organisation_number,
+        "contact_name": contact_name, "phone": phone, "email": email,
+        "postal_address": postal_address, "note": note})
+    landlord = Landlord.objects.create(municipality=municipality, **values)
+    # The note and the contact's details stay in the row, not in the event.
     event_record(name="landlord.registered", actor=by, target=landlord,
-                 changes={"name": name, "organisation_number": organisation_number})
+                 changes={"name": landlord.name, "kind": landlord.kind,
+                          "organisation_number": landlord.organisation_number})
     return landlord
+
+
+@transaction.atomic
+def landlord_update(*, landlord: Landlord, by, **fields) -> Landlord:
+    unknown = set(fields) - set(LANDLORD_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown landlord fields: {sorted(unknown)}")
+    landlord = Landlord.objects.select_for_update().get(pk=landlord.pk)
+    values = _landlord_clean({**{f: getattr(landlord, f) for f in LANDLORD_FIELDS}, **fields})
+    changed = [f for f in LANDLORD_FIELDS if getattr(landlord, f) != values[f]]
+    for field in changed:
+        setattr(landlord, field, values[field])
+    if changed:
+        landlord.save(update_fields=changed)
+    event_record(name="landlord.updated", actor=by, target=landlord,
+                 changes={"fields": changed})
+    return landlord
+
+
+@transaction.atomic
+def landlord_contact_record(*, landlord: Landlord, kind: str, contacted_on: datetime.date,
+                            summary: str, by, offered_address: str = "",
+                            offered_rooms: int | None = None,
+                            offered_rent: Decimal | None = None) -> LandlordContact:
+    """A call, meeting, letter, offer or agreement with a landlord. An offer starts as being
+    considered; what came of it is recorded with `landlord_offer_settle`."""
+    errors: dict[str, list[str]] = {}
+    if contacted_on > timezone.localdate():
+        errors["contacted_on"] = [_("The date is in the future. Use today or earlier.")]
+    if not summary.strip():
+        errors["summary"] = [_("Write what was said or agreed.")]
+    is_offer = kind == OutreachKind.OFFER
+    if is_offer and not offered_address.strip():
+        errors["offered_address"] = [_("An offer needs the address of the dwelling offered.")]
+    if not is_offer and (offered_address.strip() or offered_rooms or offered_rent):
+        errors["kind"] = [_("Address, rooms and rent belong to an offer. Choose the kind "
+                            "“Offer of a dwelling” or leave them empty.")]
+    if errors:
+        raise ValidationError(errors)
+    contact = LandlordContact.objects.create(
+        municipality_id=landlord.municipality_id, landlord=landlord, kind=kind,
+        contacted_on=contacted_on, summary=summary.strip(), by=by,
+        offered_address=offered_address.strip(), offered_rooms=offered_rooms,
+        offered_rent=offered_rent, offer_status=OfferStatus.OPEN if is_offer else "")
+    event_record(name="landlord.contacted", actor=by, target=contact,
+                 changes={"landlord": landlord, "kind": kind, "contacted_on": contacted_on})
+    return contact
+
+
+@transaction.atomic
+def landlord_offer_settle(*, contact: LandlordContact, accepted: bool, by) -> LandlordContact:
+    contact = LandlordContact.objects.select_for_update().get(pk=contact.pk)
+    if contact.kind != OutreachKind.OFFER or contact.offer_status != OfferStatus.OPEN:
+        raise ValidationError(_("Only an offer being considered can be accepted or declined."))
+    contact.offer_status = OfferStatus.ACCEPTED if accepted else OfferStatus.DECLINED
+    contact.save(update_fields=["offer_status"])
+    event_record(name="landlord.offer_settled", actor=by, target=contact,
+                 changes={"offer_status": contact.offer_status})
+    return contact
+
+
+@transaction.atomic
+def private_lease_register(*, landlord: Landlord, resident: Resident, street_address: str,
+                           postal_code: str, postal_place: str, monthly_rent: Decimal,
+                           start_date: datetime.date, by) -> PrivateLease:
+    """The housing service has helped a resident rent directly from a private landlord: the
+    resident lives in a privately rented home from the start date, and leaves the by-name
+    list then if they were on it."""
+    from husly.people import services as people
+
+    errors: dict[str, list[str]] = {}
+    if landlord.municipality_id != resident.municipality_id:
+        errors["landlord"] = [_("Choose a landlord registered in this municipality.")]
+    if not (postal_code.isdigit() and len(postal_code) == 4):
+        errors["postal_code"] = [_("A postal code has four digits.")]
+    if monthly_rent is None or monthly_rent < 0:
+        errors["monthly_rent"] = [_("Write the monthly rent in kroner, 0 or more.")]
+    if start_date > timezone.localdate() + datetime.timedelta(days=366):
+        errors["start_date"] = [_("The start is more than a year ahead. Check the date.")]
+    if PrivateLease.objects.filter(resident=resident, end_date__isnull=True).exists():
+        errors["resident"] = [_("The resident already has a running private lease. End it "
+                                "before registering a new one.")]
+    if errors:
+        raise ValidationError(errors)
+    lease = PrivateLease.objects.create(
+        municipality_id=resident.municipality_id, landlord=landlord, resident=resident,
+        street_address=street_address.strip(), postal_code=postal_code,
+        postal_place=postal_place.strip(), monthly_rent=monthly_rent, start_date=start_date,
+        arranged_by=by)
+    if start_date <= timezone.localdate():
+        people.resident_update(resident=resident, by=by,
+                               housing_situation=HousingSituation.OWN_HOME,
+                               housing_situation_since=start_date)
+    event_record(name="private_lease.registered", actor=by, target=lease,
+                 changes={"landlord": landlord, "resident": resident,
+                          "start_date": start_date, "monthly_rent": monthly_rent})
+    return lease
 
 
 @transaction.atomic

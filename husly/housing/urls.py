@@ -1,6 +1,6 @@
 from django.urls import path
 
-from husly.housing import views
+from husly.housing import landlord_views, views
 
 app_name = "housing"
 urlpatterns = [
@@ -17,4 +17,14 @@ urlpatterns = [
     path("arbeidsordrer/<int:pk>/bilde/<int:photo_pk>/", views.work_order_photo_file,
          name="work_order_photo_file"),
     path("<int:pk>/arbeidsordre/ny/", views.work_order_create, name="work_order_create"),
+    path("utleiere/", landlord_views.landlord_list, name="landlord_list"),
+    path("utleiere/ny/", landlord_views.landlord_create, name="landlord_create"),
+    path("utleiere/<int:pk>/", landlord_views.landlord_detail, name="landlord_detail"),
+    path("utleiere/<int:pk>/endre/", landlord_views.landlord_edit, name="landlord_edit"),
+    path("utleiere/<int:pk>/kontakt/", landlord_views.landlord_contact_add,
+         name="landlord_contact_add"),
+    path("utleiere/tilbud/<int:pk>/", landlord_views.landlord_offer_settle,
+         name="landlord_offer_settle"),
+    path("utleiere/<int:pk>/privat-leie/ny/", landlord_views.private_lease_create,
+         name="private_lease_create"),
 ]

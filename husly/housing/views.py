@@ -30,7 +30,8 @@ def dwelling_list(request):
     query = request.GET.copy()
     query.pop("side", None)
     context = {"form": form, "page_obj": page_obj, "query": query.urlencode(),
-               "may_register": staff.may_open("dwelling_register")}
+               "may_register": staff.may_open("dwelling_register"),
+               "may_see_landlords": staff.may_open("landlords")}
     if request.htmx and request.htmx.target == "dwelling-results":
         return render(request, "housing/_dwelling_results.html", context)
     return render(request, "housing/dwelling_list.html", context)

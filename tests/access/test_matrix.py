@@ -13,7 +13,12 @@ from husly.access.services import consent_record
 from husly.accounts.models import Role
 from husly.allocation import services as allocation
 from husly.followup import services as followup
-from husly.housing.services import work_order_create, work_order_photo_add
+from husly.housing.services import (
+    landlord_contact_record,
+    landlord_register,
+    work_order_create,
+    work_order_photo_add,
+)
 from tests.factories import (
     DwellingFactory,
     ResidentFactory,
@@ -21,6 +26,7 @@ from tests.factories import (
     TenancyFactory,
     staff_make,
 )
+from tests.financing.helpers import matrix_args as financing_args
 from tests.housing.test_work_orders import png_upload
 
 ROLES = list(Role.values)
@@ -36,6 +42,8 @@ BOARD = set(ROLES) - {Role.ANALYST, Role.ADMINISTRATOR}
 BOARD_MEMBERS = BOARD - {Role.PROPERTY_MANAGER}
 RIGHTS = {Role.HOUSING_OFFICER, Role.FOLLOWUP_WORKER, Role.NAV_COUNSELLOR, Role.TEAM_LEADER}
 BREAK_GLASS = RIGHTS
+LANDLORDS = {Role.HOUSING_OFFICER, Role.PROPERTY_MANAGER, Role.TEAM_LEADER}
+FORUM = {Role.PROPERTY_MANAGER, Role.FOLLOWUP_WORKER, Role.TEAM_LEADER, Role.HOUSING_OFFICER}
 
 
 def status_for(allowed: set, yes=200, no=403):
@@ -61,6 +69,13 @@ EXPECTED = {
     "housing:dwelling_detail": ("dwelling", status_for(ALL_BUT_ANALYST)),
     "housing:tenancy_create": ("dwelling", status_for({Role.HOUSING_OFFICER})),
     "housing:tenancy_end": ("tenancy", status_for({Role.HOUSING_OFFICER})),
+    "housing:landlord_list": ("plain", status_for(LANDLORDS)),
+    "housing:landlord_create": ("plain", status_for(LANDLORDS - {Role.TEAM_LEADER})),
+    "housing:landlord_detail": ("landlord", status_for(LANDLORDS)),
+    "housing:landlord_edit": ("landlord", status_for(LANDLORDS - {Role.TEAM_LEADER})),
+    "housing:landlord_contact_add": ("landlord", {r: 405 for r in ROLES}),
+    "housing:landlord_offer_settle": ("landlord_contact", {r: 405 for r in ROLES}),
+    "housing:private_lease_create": ("landlord", status_for({Role.HOUSING_OFFICER})),
     "housing:work_order_list": ("plain", status_for(WORK_ORDERS)),
     "housing:work_order_detail": ("work_order", status_for(WORK_ORDERS)),
     "housing:work_order_photo": ("work_order", {r: 405 for r in ROLES}),
@@ -141,6 +156,43 @@ EXPECTED = {
     "outcomes:council_report": ("plain", status_for(RIGHTS | {Role.ANALYST})),
     "outcomes:population_record": ("plain", {r: 405 for r in ROLES}),
     "outcomes:figure_people": ("figure", status_for(RIGHTS)),
+    # Housing First fidelity: no person data; read with the outcomes, scored by the leader.
+    "fidelity:overview": ("plain", status_for(RIGHTS | {Role.ANALYST})),
+    "fidelity:start": ("plain", {r: 405 for r in ROLES}),
+    "fidelity:assessment": ("fidelity_assessment", status_for(RIGHTS | {Role.ANALYST})),
+    "fidelity:score": ("fidelity_assessment", status_for({Role.TEAM_LEADER})),
+    "fidelity:reopen": ("fidelity_assessment", {r: 405 for r in ROLES}),
+    "fidelity:items": ("plain", status_for({Role.TEAM_LEADER})),
+    "fidelity:item_edit": ("fidelity_item", status_for({Role.TEAM_LEADER})),
+    # Method guidance: everyone reads it and ticks their own checklist; the leader edits.
+    "guidance:home": ("plain", {r: 200 for r in ROLES}),
+    "guidance:tick": ("checklist_item", {r: 405 for r in ROLES}),
+    "guidance:manage": ("plain", status_for({Role.TEAM_LEADER})),
+    "guidance:text_add": ("plain", status_for({Role.TEAM_LEADER})),
+    "guidance:text_edit": ("guidance_text", status_for({Role.TEAM_LEADER})),
+    "guidance:checklist_manage": ("plain", status_for({Role.TEAM_LEADER})),
+    "guidance:checklist_item_edit": ("checklist_item", status_for({Role.TEAM_LEADER})),
+    "guidance:checklist_item_move": ("checklist_item", {r: 405 for r in ROLES}),
+    # The housing forum: the follow-up service, the property department and the housing
+    # service; the agenda shows dwellings, names only by policy.
+    "forum:meeting_list": ("plain", status_for(FORUM)),
+    "forum:meeting_create": ("plain", status_for(FORUM)),
+    "forum:meeting_detail": ("forum_meeting", status_for(FORUM)),
+    "forum:meeting_edit": ("forum_meeting", status_for(FORUM)),
+    **{f"forum:{name}": ("forum_meeting", {r: 405 for r in ROLES}) for name in (
+        "agenda_item_add", "minutes_save", "decision_record", "meeting_hold")},
+    "forum:agenda_item_remove": ("forum_item", {r: 405 for r in ROLES}),
+    "forum:decision_done": ("forum_decision", {r: 405 for r in ROLES}),
+    "forum:decision_reopen": ("forum_decision", {r: 405 for r in ROLES}),
+    # The financing pathway: housing and NAV write, follow-up and leaders read by consent;
+    # the record here is a startlån (housing information), so only housing opens it.
+    "financing:list": ("plain", status_for(RIGHTS)),
+    "financing:create": ("related_resident",
+                         status_for({Role.HOUSING_OFFICER, Role.NAV_COUNSELLOR})),
+    "financing:home_purchase": ("related_resident", status_for({Role.HOUSING_OFFICER})),
+    "financing:detail": ("financing", status_for({Role.HOUSING_OFFICER})),
+    **{f"financing:{name}": ("financing", {r: 405 for r in ROLES}) for name in (
+        "submit", "decide", "appeal", "appeal_decide", "withdraw")},
     # The JSON API: the same rules; the endpoints check them themselves (husly.api.api).
     "api:api-root": ("plain", {r: 404 for r in ROLES}),
     "api:openapi-json": ("plain", {r: 200 for r in ROLES}),
@@ -161,6 +213,14 @@ EXPECTED = {
     "api:work_order_complete": ("work_order", {r: 405 for r in ROLES}),
     "api:plan": ("plan", status_for(FOLLOWUP)),
     "api:plan_save": ("plan", status_for(FOLLOWUP)),
+    "api:landlords": ("plain", status_for(LANDLORDS)),
+    "api:landlord_create": ("plain", status_for(LANDLORDS)),
+    "api:landlord": ("landlord", status_for(LANDLORDS)),
+    "api:landlord_contact": ("landlord", {r: 405 for r in ROLES}),
+    "api:financing_list": ("plain", status_for(RIGHTS)),
+    "api:financing_create": ("plain", status_for(RIGHTS)),
+    "api:financing_record": ("financing", status_for({Role.HOUSING_OFFICER})),
+    "api:financing_decision": ("financing", {r: 405 for r in ROLES}),
     **{f"api:{name}": ("application", {r: 405 for r in ROLES}) for name in (
         "statement_request", "statement", "decision", "offer", "viewing", "answer", "allocate",
         "meeting", "move_in")},
@@ -173,7 +233,8 @@ UNRELATED = {"access:break_glass": status_for(BREAK_GLASS)}
 
 API_PAGE_KINDS = {"api:application": "application", "api:agreement": "followup",
                   "api:agreement_create": "followup", "api:plan": "followup",
-                  "api:plan_save": "followup"}
+                  "api:plan_save": "followup", "api:landlord": "landlords",
+                  "api:financing_record": "financing"}
 
 
 def _registered(officer, resident):
@@ -200,6 +261,49 @@ def _allocated_application(users, resident, municipality):
                                   attendees=[], note="", assignees={}, by=officer)
     application.refresh_from_db()
     return application
+
+
+def _guidance(municipality, what):
+    """The municipality's first method text or first-day checklist point (seeded here)."""
+    from husly.guidance.models import ChecklistItem, GuidanceText
+    from husly.guidance.services import guidance_ensure
+
+    guidance_ensure(municipality=municipality)
+    model = GuidanceText if what == "text" else ChecklistItem
+    return model.objects.filter(municipality=municipality).first().pk
+
+
+def _forum(municipality, what):
+    """The municipality's planned forum meeting (planned here), its free item or decision."""
+    from husly.forum import services as forum
+    from husly.forum.models import ForumMeeting
+    from husly.forum.selectors import forum_chairs
+
+    meeting = ForumMeeting.objects.filter(municipality=municipality).first()
+    if meeting is None:
+        chair = forum_chairs(municipality=municipality).first()
+        meeting = forum.meeting_plan(municipality=municipality, starts_at=timezone.now(),
+                                     place="Rom 1", chair=chair, by=chair)
+        forum.agenda_item_add(meeting=meeting, title="Sak", by=chair)
+        forum.decision_record(meeting=meeting, text="Beslutning", owner=chair, by=chair)
+    if what == "item":
+        return meeting.items.first().pk
+    if what == "decision":
+        return meeting.decisions.first().pk
+    return meeting.pk
+
+
+def _fidelity(team, what):
+    """The team's draft fidelity assessment for this year (started here), or the first of its
+    municipality's items."""
+    from husly.fidelity.models import FidelityAssessment, FidelityItem
+    from husly.fidelity.services import fidelity_assessment_start
+
+    assessment = FidelityAssessment.objects.filter(team=team).first() or (
+        fidelity_assessment_start(team=team, year=timezone.localdate().year, by=None))
+    if what == "assessment":
+        return assessment.pk
+    return FidelityItem.objects.filter(municipality_id=team.municipality_id).first().pk
 
 
 def all_url_names():
@@ -276,6 +380,13 @@ def world(municipality, other_municipality, team, make_staff):
         to_units=[foreign_officer.role_assignments.get().unit], categories=["followup"],
         purpose="Beholde boligen", given_on=timezone.localdate(), form="verbal",
         by=foreign_worker)
+    landlord = landlord_register(municipality=municipality, name="Utleie AS",
+                                 organisation_number="912345688", by=None)
+    foreign_landlord = landlord_register(municipality=other_municipality, name="Annen AS",
+                                         organisation_number="912345696", by=None)
+    offer = landlord_contact_record(landlord=landlord, kind="offer", summary="Hybel",
+                                    contacted_on=timezone.localdate(), by=other_officer,
+                                    offered_address="Storgata 1")
     glass = BreakGlass.objects.create(
         municipality=municipality, user=other_officer, resident=unrelated, reason="danger",
         explanation="Akutt situasjon", started_at=timezone.now(),
@@ -289,8 +400,18 @@ def world(municipality, other_municipality, team, make_staff):
             "break_glass": {"own": [glass.pk]},
             "plain": {"own": []},
             "figure": {"own": ["rod-tavle"]},
+            "fidelity_assessment": {"own": [_fidelity(team, "assessment")],
+                                    "foreign": [_fidelity(foreign_team, "assessment")]},
+            "fidelity_item": {"own": [_fidelity(team, "item")],
+                              "foreign": [_fidelity(foreign_team, "item")]},
+            "landlord": {"own": [landlord.pk], "foreign": [foreign_landlord.pk]},
+            "landlord_contact": {"own": [offer.pk]},
+            **{f"forum_{what}": {"own": [_forum(municipality, what)],
+                                 "foreign": [_forum(other_municipality, what)]}
+               for what in ("meeting", "item", "decision")},
             "related_resident": {"own": [related.pk], "unrelated": [unrelated.pk],
                                  "foreign": [foreign.pk]},
+            "financing": financing_args(related=related, unrelated=unrelated, foreign=foreign),
             "dwelling": {"own": [dwelling.pk], "foreign": [foreign_dwelling.pk]},
             "tenancy": {"own": [tenancy.pk], "foreign": [foreign_tenancy.pk]},
             "application": {"own": [application.pk], "unrelated": [unrelated_application.pk],
@@ -308,6 +429,10 @@ def world(municipality, other_municipality, team, make_staff):
                 user=users[Role.FOLLOWUP_WORKER]).token], "foreign": ["revoked-or-unknown"]},
             "plan": {"own": [related.pk, "crisis"], "unrelated": [unrelated.pk, "crisis"],
                      "foreign": [foreign.pk, "crisis"]},
+            "guidance_text": {"own": [_guidance(municipality, "text")],
+                              "foreign": [_guidance(other_municipality, "text")]},
+            "checklist_item": {"own": [_guidance(municipality, "item")],
+                               "foreign": [_guidance(other_municipality, "item")]},
         },
     }
 

@@ -20,9 +20,12 @@ from husly.access.services import (
 )
 from husly.accounts.models import Role, Unit, UnitKind
 from husly.common.models import Category, DomainEvent
+from husly.financing.models import FinancingApplication, FinancingKind, FinancingStatus
+from husly.financing.services import financing_decide
 from husly.people import services as people
 from husly.people.models import Resident
 from tests.factories import ResidentFactory
+from tests.financing.helpers import registered
 
 NOTE = "Ønsker hjelp med strømregningen"
 
@@ -274,6 +277,21 @@ def test_the_copy_holds_what_its_maker_reads_and_names_who_holds_the_rest(
     assert response.content.startswith(b"%PDF")
 
 
+def test_the_copy_holds_financing_records_of_the_categories_its_maker_reads(
+        client, login, world, make_staff):
+    resident = world["resident"]
+    officer = make_staff(Role.HOUSING_OFFICER, username="bolig2", team=world["resident"].team)
+    registered(resident, kind=FinancingKind.STARTLAN, by=officer)
+    login(client, officer)
+    copy = json.loads(client.get(reverse("access:data_copy_json",
+                                         args=[resident.pk])).content)
+    assert [r["kind"] for r in copy["sections"]["financing"]] == [FinancingKind.STARTLAN]
+    login(client, world["nav"])
+    copy = json.loads(client.get(reverse("access:data_copy_json",
+                                         args=[resident.pk])).content)
+    assert "financing" not in copy["sections"]
+
+
 def test_a_correction_is_recorded_with_what_changed(client, login, world):
     resident = world["resident"]
     login(client, world["worker"])
@@ -318,6 +336,10 @@ def test_retention_anonymises_ended_cases_and_keeps_care_records(municipality, m
     AccessLogEntry.objects.create(municipality=municipality, user=officer, resident=ended,
                                   accessed_at=timezone.now(), categories="housing",
                                   basis="case", view="test")
+    # A refusal with its reasons written about the person
+    financing_decide(application=registered(ended, applied_on=long_ago), by=officer,
+                     outcome=FinancingStatus.REFUSED, decided_on=long_ago,
+                     decision_note="Gjeldsproblemer")
     retention_settings_save(municipality=municipality, years_after_end=5, by=None)
     Resident.objects.update(registered_at=timezone.now() - datetime.timedelta(days=7 * 366))
 
@@ -325,6 +347,7 @@ def test_retention_anonymises_ended_cases_and_keeps_care_records(municipality, m
 
     ended.refresh_from_db()
     assert ended.given_name == "Anonymisert" and ended.national_id == "" and ended.phone == ""
+    assert FinancingApplication.objects.get(resident=ended).decision_note == ""
     assert ended.notes.get().text == ""
     assert AccessLogEntry.objects.filter(resident=ended).count() == 1  # the log is kept
     cared_for.refresh_from_db()

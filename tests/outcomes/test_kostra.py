@@ -83,7 +83,8 @@ def year(flow):
     """One year of a small municipality, each case placed on one side of a line."""
     m, officer = flow["municipality"], flow["officer"]
     # The flow's dwelling, the December applicant's (below) and one leased: two owned.
-    landlord = landlord_register(municipality=m, name="Utleier AS", by=officer)
+    landlord = landlord_register(municipality=m, name="Utleier AS", by=officer,
+                                 organisation_number="912345718")
     DwellingFactory(municipality=m, kind=DwellingKind.PRIVATE_LEASE, owner_kind="private",
                     landlord=landlord)
     r = {name: ResidentFactory(municipality=m, given_name=name,
