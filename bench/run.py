@@ -18,6 +18,7 @@ import json
 import os
 import subprocess
 import sys
+import urllib.parse
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -45,7 +46,9 @@ def targets() -> list[dict]:
               .first()["family_name"])
     officer, worker, leader = f"{number}-bolig-1", f"{number}-miljo-1", f"{number}-leder-1"
     analyst = f"{number}-analytiker-1"
-    year = datetime.date.today().year - 1  # the last whole year, as KOSTRA reports it
+    # The last whole year, as KOSTRA reports it; the parameter's "å" percent-encoded, since
+    # a request line is ASCII.
+    year = urllib.parse.urlencode({"år": datetime.date.today().year - 1})
     return [
         {"page": "floor", "user": officer, "path": "/benk/gulv/"},
         # The search is posted and kept in the session, so no name is ever in a URL.
@@ -63,10 +66,10 @@ def targets() -> list[dict]:
         {"page": "stability_report", "user": analyst, "path": "/resultater/bostabilitet/"},
         {"page": "process_report", "user": analyst, "path": "/resultater/frister-og-tempo/"},
         {"page": "audit_report", "user": analyst, "path": "/resultater/internkontroll/"},
-        {"page": "kostra_report", "user": analyst, "path": f"/resultater/kostra/?år={year}"},
+        {"page": "kostra_report", "user": analyst, "path": f"/resultater/kostra/?{year}"},
         {"page": "figure_people", "user": leader,
-         "path": f"/resultater/personer/kostra-venteliste/?år={year}"},
-        {"page": "council_report_pdf", "user": analyst, "path": f"/resultater/rapport/?år={year}"},
+         "path": f"/resultater/personer/kostra-venteliste/?{year}"},
+        {"page": "council_report_pdf", "user": analyst, "path": f"/resultater/rapport/?{year}"},
     ]
 
 
