@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "husly.fidelity",
     "husly.guidance",
     "husly.forum",
+    "husly.costs",
     "husly.demo",
     "husly.api",
     "ninja",

@@ -20,6 +20,7 @@ urlpatterns = [
     path("finansiering/", include("husly.financing.urls")),
     path("metode/", include("husly.guidance.urls")),
     path("forum/", include("husly.forum.urls")),
+    path("kostnadsdeling/", include("husly.costs.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin_site.urls),
 ]

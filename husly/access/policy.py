@@ -111,6 +111,10 @@ PAGE_ROLES: dict[str, frozenset[str] | None] = {
     # reasons only as forum_names_and_reasons allows.
     "forum": frozenset({Role.PROPERTY_MANAGER, Role.FOLLOWUP_WORKER, Role.TEAM_LEADER,
                         Role.HOUSING_OFFICER}),
+    # Cost sharing (P22): positions funded by several units, per budget year; no person
+    # data. Leaders and the administrator keep it, the analyst reads it.
+    "cost_sharing": frozenset({Role.TEAM_LEADER, Role.ADMINISTRATOR, Role.ANALYST}),
+    "cost_sharing_manage": frozenset({Role.TEAM_LEADER, Role.ADMINISTRATOR}),
 }
 
 # Counts smaller than this are shown as "< 5" to those who see figures but not people.

@@ -156,6 +156,9 @@ def demo_build(*, residents: int = 400, seed: int = 2026) -> Municipality:
     from husly.guidance.demo import guidance_demo
 
     guidance_demo(municipality, staff)
+    from husly.costs.demo import costs_demo
+
+    costs_demo(municipality, staff)
     return municipality
 
 

@@ -19,6 +19,7 @@ from husly.housing.services import (
     work_order_create,
     work_order_photo_add,
 )
+from tests.costs.helpers import matrix_args as costs_args
 from tests.factories import (
     DwellingFactory,
     ResidentFactory,
@@ -193,6 +194,13 @@ EXPECTED = {
     "financing:detail": ("financing", status_for({Role.HOUSING_OFFICER})),
     **{f"financing:{name}": ("financing", {r: 405 for r in ROLES}) for name in (
         "submit", "decide", "appeal", "appeal_decide", "withdraw")},
+    # Cost sharing: no person data; leaders and the administrator keep it, analysts read.
+    "costs:overview": ("plain", status_for({Role.TEAM_LEADER, Role.ADMINISTRATOR,
+                                            Role.ANALYST})),
+    "costs:position_create": ("plain", status_for({Role.TEAM_LEADER, Role.ADMINISTRATOR})),
+    "costs:position_edit": ("cost_position",
+                            status_for({Role.TEAM_LEADER, Role.ADMINISTRATOR})),
+    "costs:year_copy": ("plain", {r: 405 for r in ROLES}),
     # The JSON API: the same rules; the endpoints check them themselves (husly.api.api).
     "api:api-root": ("plain", {r: 404 for r in ROLES}),
     "api:openapi-json": ("plain", {r: 200 for r in ROLES}),
@@ -412,6 +420,8 @@ def world(municipality, other_municipality, team, make_staff):
             "related_resident": {"own": [related.pk], "unrelated": [unrelated.pk],
                                  "foreign": [foreign.pk]},
             "financing": financing_args(related=related, unrelated=unrelated, foreign=foreign),
+            "cost_position": costs_args(municipality=municipality,
+                                        other_municipality=other_municipality),
             "dwelling": {"own": [dwelling.pk], "foreign": [foreign_dwelling.pk]},
             "tenancy": {"own": [tenancy.pk], "foreign": [foreign_tenancy.pk]},
             "application": {"own": [application.pk], "unrelated": [unrelated_application.pk],
