@@ -550,6 +550,18 @@ def population_record(request):
     return redirect(f"{reverse('outcomes:kostra')}?{query}")
 
 
+def _council_audit(f) -> dict:
+    """The internal audit for the council: the per-team table is the leader's working list,
+    so the council gets its sum in one row."""
+    tables = audit_tables(None, f)
+    teams = f["teams"]
+    tables["hovedkontakt"]["rows"] = [[
+        _("All teams (%(n)s)") % {"n": len(teams)},
+        *[outcome_count(None, sum(t[key] for t in teams))
+          for key in ("followed", "without_contact", "red_board")]]]
+    return tables
+
+
 @page("outcomes")
 def council_report(request):
     """The report to the council as PDF, in the municipality's written language. It leaves
@@ -583,7 +595,7 @@ def council_report(request):
             "kostra": dict(zip(("headers", "rows"), kostra_table(
                 None, kostra.kostra_figures(municipality=municipality, year=year))[:2],
                 strict=True)),
-            "audit": audit_tables(None, audit_figures(municipality=municipality)),
+            "audit": _council_audit(audit_figures(municipality=municipality)),
             "chart": _stability_chart(stability_data),
         }
     context["kostra"]["rows"] = _grouped(context["kostra"]["rows"])
