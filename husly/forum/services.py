@@ -205,8 +205,10 @@ def decision_mark_done(*, decision: Decision, by, note: str = "",
                        done_on: datetime.date | None = None) -> Decision:
     """Mark a decision done, at any time; `at_meeting` when it is followed up at a later
     meeting (it then shows in that meeting's minutes)."""
-    decision = Decision.objects.select_for_update().select_related("meeting").get(
-        pk=decision.pk)
+    # Only the decision's row is locked: PostgreSQL locks no row of an outer join's
+    # nullable side.
+    decision = Decision.objects.select_for_update(of=("self",)).select_related(
+        "meeting").get(pk=decision.pk)
     if decision.status == DecisionStatus.DONE:
         raise ValidationError(_("The decision is already marked done."))
     if at_meeting is not None:
@@ -231,8 +233,8 @@ def decision_mark_done(*, decision: Decision, by, note: str = "",
 def decision_reopen(*, decision: Decision, by) -> Decision:
     """Undo "done" (it was not done after all). Not once the meeting where it was followed
     up is held: its minutes say it was done there."""
-    decision = Decision.objects.select_for_update().select_related("followed_up_in").get(
-        pk=decision.pk)
+    decision = Decision.objects.select_for_update(of=("self",)).select_related(
+        "followed_up_in").get(pk=decision.pk)
     if decision.status != DecisionStatus.DONE:
         raise ValidationError(_("The decision is open already."))
     if decision.followed_up_in is not None and decision.followed_up_in.is_held:
