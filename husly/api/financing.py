@@ -5,6 +5,7 @@ import datetime
 from decimal import Decimal
 
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
@@ -190,3 +191,43 @@ def financing_decision(request, pk: int, payload: FinancingDecisionIn):
             amount_granted=payload.amount_granted, notified_on=payload.notified_on,
             decision_note=payload.note, by=staff.user)
     return _out(record)
+
+
+class FinancingStepIn(Schema):
+    on: datetime.date | None = Field(None, description="The day it happened; today when left "
+                                                       "out.")
+
+
+def _step(request, pk: int, action):
+    """A step on a record the caller's unit handles: send, appeal, withdraw."""
+    _require(request, "financing_manage")
+    staff = request.staff
+    record = _record(request, pk)
+    services.financing_write_check(staff=staff, resident=record.resident, kind=record.kind)
+    return _out(action(record, staff.user))
+
+
+@router.post("/financing/{pk}/submit", response={200: FinancingOut, **ERRORS},
+             url_name="financing_submit")
+def financing_submit(request, pk: int, payload: FinancingStepIn):
+    """A draft is sent (bostøtte: the payment month follows from the day)."""
+    on = payload.on or timezone.localdate()
+    return _step(request, pk, lambda record, by: services.financing_submit(
+        application=record, applied_on=on, by=by))
+
+
+@router.post("/financing/{pk}/appeal", response={200: FinancingOut, **ERRORS},
+             url_name="financing_appeal")
+def financing_appeal(request, pk: int, payload: FinancingStepIn):
+    """The resident appeals a refusal or partial grant within the three weeks."""
+    on = payload.on or timezone.localdate()
+    return _step(request, pk, lambda record, by: services.financing_appeal(
+        application=record, lodged_on=on, by=by))
+
+
+@router.post("/financing/{pk}/withdraw", response={200: FinancingOut, **ERRORS},
+             url_name="financing_withdraw")
+def financing_withdraw(request, pk: int, payload: FinancingStepIn):
+    on = payload.on or timezone.localdate()
+    return _step(request, pk, lambda record, by: services.financing_withdraw(
+        application=record, on=on, by=by))

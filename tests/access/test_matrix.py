@@ -229,6 +229,9 @@ EXPECTED = {
     "api:financing_create": ("plain", status_for(RIGHTS)),
     "api:financing_record": ("financing", status_for({Role.HOUSING_OFFICER})),
     "api:financing_decision": ("financing", {r: 405 for r in ROLES}),
+    "api:financing_submit": ("financing", {r: 405 for r in ROLES}),
+    "api:financing_appeal": ("financing", {r: 405 for r in ROLES}),
+    "api:financing_withdraw": ("financing", {r: 405 for r in ROLES}),
     **{f"api:{name}": ("application", {r: 405 for r in ROLES}) for name in (
         "statement_request", "statement", "decision", "offer", "viewing", "answer", "allocate",
         "meeting", "move_in")},

@@ -106,3 +106,35 @@ def test_the_api_refuses_without_role_relation_or_valid_input(login, municipalit
         "status": "granted", "decided_on": timezone.localdate().isoformat()}, pk=record.pk)
     assert response.status_code == 422
     assert "trukket" in response.json()["detail"][0]
+
+
+def test_a_draft_is_sent_a_refusal_appealed_and_another_withdrawn(login, municipality, team,
+                                                                   make_staff):
+    nav = login(Client(), make_staff(Role.NAV_COUNSELLOR, team=team))
+    resident = ResidentFactory(municipality=municipality, team=team)
+    today = timezone.localdate()
+    draft = _post(nav, "financing_create", {"resident_id": resident.pk,
+                                            "kind": "deposit_guarantee",
+                                            "amount_applied": 24000, "submitted": False}).json()
+    assert draft["status"] == "draft"
+    # Sent: it waits for a decision; refused; appealed the same day
+    assert _post(nav, "financing_submit", {}, pk=draft["id"]).json()["status"] == "submitted"
+    _post(nav, "financing_decision", {"status": "refused", "decided_on": today.isoformat()},
+          pk=draft["id"])
+    appealed = _post(nav, "financing_appeal", {}, pk=draft["id"])
+    assert appealed.status_code == 200 and appealed.json()["status"] == "appealed"
+    # An appeal of an appealed record is refused in Norwegian; nothing changes
+    again = _post(nav, "financing_appeal", {}, pk=draft["id"])
+    assert again.status_code == 422 and again.json()["detail"]
+    # Another application is withdrawn before a decision
+    other = _post(nav, "financing_create", {"resident_id": resident.pk,
+                                            "kind": "financial_help",
+                                            "amount_applied": 5000}).json()
+    withdrawn = _post(nav, "financing_withdraw", {"on": today.isoformat()}, pk=other["id"])
+    assert withdrawn.json()["status"] == "withdrawn"
+    assert FinancingApplication.objects.get(pk=other["id"]).withdrawn_on == today
+    # The housing officer may not take NAV's steps
+    officer = login(Client(), make_staff(Role.HOUSING_OFFICER, team=team, username="bolig9"))
+    refused = _post(officer, "financing_withdraw", {}, pk=draft["id"])
+    assert refused.status_code == 403  # NAV information: not read, let alone written
+    assert FinancingApplication.objects.get(pk=draft["id"]).status == FinancingStatus.APPEALED
