@@ -44,18 +44,43 @@ def age_band(today: datetime.date) -> Case:
     return Case(*whens, default=Value(len(AGE_BANDS)), output_field=IntegerField())
 
 
+# The audit's conditions, shared with the lists behind its figures (outcomes.figures), so a
+# number and its people come from the same words.
+
+def audited_residents(municipality):
+    from husly.people.models import Resident
+
+    return Resident.objects.filter(municipality=municipality, anonymised_on__isnull=True)
+
+
+def followed():
+    """A running follow-up agreement: Housing First follow-up."""
+    from husly.followup.models import FollowUpAgreement
+
+    return Exists(FollowUpAgreement.objects.filter(resident=OuterRef("pk"),
+                                                   end_date__isnull=True))
+
+
+def housed(today: datetime.date):
+    from husly.housing.models import Tenancy
+
+    return Exists(Tenancy.objects.current(on=today).filter(residents=OuterRef("pk")))
+
+
+def on_red_board():
+    from husly.board.models import RedBoardEntry
+
+    return Exists(RedBoardEntry.objects.filter(resident=OuterRef("pk"),
+                                               taken_off_at__isnull=True))
+
+
 def audit_figures(*, municipality, today: datetime.date | None = None) -> dict:
     from husly.accounts.models import Team
-    from husly.board.models import RedBoardEntry
-    from husly.followup.models import FollowUpAgreement
-    from husly.housing.models import Tenancy
-    from husly.people.models import Background, Resident
+    from husly.people.models import Background
 
     today = today or timezone.localdate()
-    residents = Resident.objects.filter(municipality=municipality, anonymised_on__isnull=True)
-    followed = Exists(FollowUpAgreement.objects.filter(resident=OuterRef("pk"),
-                                                       end_date__isnull=True))
-    by_group = (residents.annotate(band=age_band(today), followed=followed)
+    residents = audited_residents(municipality)
+    by_group = (residents.annotate(band=age_band(today), followed=followed())
                 .order_by().values_list("background", "band", "followed")
                 .annotate(n=Count("id")))
     backgrounds = [*Background.values, ""]
@@ -70,15 +95,12 @@ def audit_figures(*, municipality, today: datetime.date | None = None) -> dict:
             row["followed"] += n
             by_band[bands[band]]["followed"] += n
 
-    housed = Exists(Tenancy.objects.current(on=today).filter(residents=OuterRef("pk")))
-    with_services = residents.filter(housed, team__isnull=False)
-    coverage = with_services.annotate(followed=followed).aggregate(
+    with_services = residents.filter(housed(today), team__isnull=False)
+    coverage = with_services.annotate(followed=followed()).aggregate(
         all=Count("id"), with_agreement=Count("id", filter=Q(followed=True)))
 
-    on_red_board = Exists(RedBoardEntry.objects.filter(resident=OuterRef("pk"),
-                                                       taken_off_at__isnull=True))
     per_team = (residents.filter(team__isnull=False)
-                .annotate(red=on_red_board, no_contact=ExpressionWrapper(
+                .annotate(red=on_red_board(), no_contact=ExpressionWrapper(
                     Q(primary_contact__isnull=True), output_field=BooleanField()))
                 .order_by().values_list("team", "red", "no_contact")
                 .annotate(n=Count("id")))

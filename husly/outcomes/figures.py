@@ -8,7 +8,7 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -82,27 +82,24 @@ def _kostra_temporary(long_only):
 # -- Deadlines and pace ------------------------------------------------------------------
 
 def _meetings_late(m, p, today):
-    from husly.allocation.models import Allocation
+    from husly.outcomes.process import MEETING_KEPT, meetings_due
 
-    return (Allocation.objects.filter(municipality=m, meeting_deadline__lt=today)
-            .exclude(meeting__held_on__lte=F("meeting_deadline"))
-            .values_list("application__applicant_id", flat=True))
+    return meetings_due(municipality=m, today=today).exclude(MEETING_KEPT).values_list(
+        "application__applicant_id", flat=True)
 
 
 def _keys(m, p, today):
-    from husly.allocation.models import Allocation
+    from husly.outcomes.process import moves_counted
 
-    return Allocation.objects.filter(
-        municipality=m, moved_in_on__isnull=False, application__decision__isnull=False,
-    ).values_list("application__applicant_id", flat=True)
+    return moves_counted(municipality=m).values_list("application__applicant_id", flat=True)
 
 
 def _visits_missed(m, p, today):
-    from husly.followup.models import Visit, VisitStatus
+    from husly.followup.models import VisitStatus
+    from husly.outcomes.process import visits_due
 
-    return (Visit.objects.filter(municipality=m, planned_on__lt=today)
-            .exclude(status__in=[VisitStatus.DONE, VisitStatus.CANCELLED])
-            .values_list("agreement__resident_id", flat=True))
+    return visits_due(municipality=m, today=today).exclude(status=VisitStatus.DONE).values_list(
+        "agreement__resident_id", flat=True)
 
 
 def _red_board_now(m, p, today):
@@ -123,66 +120,50 @@ def _returned(m, p, today):
 
 # -- Internal audit ----------------------------------------------------------------------
 
-def _audit_residents(m):
-    from husly.people.models import Resident
-
-    return Resident.objects.filter(municipality=m, anonymised_on__isnull=True)
-
-
-def _followed():
-    from husly.followup.models import FollowUpAgreement
-
-    return Exists(FollowUpAgreement.objects.filter(resident=OuterRef("pk"),
-                                                   end_date__isnull=True))
-
-
 def _only_followed(qs, p):
-    return qs.filter(_followed()) if p.get("fulgt") == "1" else qs
+    from husly.outcomes.audit import followed
+
+    return qs.filter(followed()) if p.get("fulgt") == "1" else qs
 
 
 def _audit_background(m, p, today):
+    from husly.outcomes.audit import audited_residents
     from husly.people.models import Background
 
     group = p.get("gruppe", "")
     if group not in [*Background.values, ""]:
         raise BadFigure
-    return _only_followed(_audit_residents(m).filter(background=group), p).values_list(
+    return _only_followed(audited_residents(m).filter(background=group), p).values_list(
         "pk", flat=True)
 
 
 def _audit_age(m, p, today):
-    from husly.outcomes.audit import AGE_BANDS, UNKNOWN, age_band
+    from husly.outcomes.audit import AGE_BANDS, UNKNOWN, age_band, audited_residents
 
     keys = [key for key, _y, _o in AGE_BANDS] + [UNKNOWN]
     if p.get("gruppe") not in keys:
         raise BadFigure
-    qs = _audit_residents(m).annotate(band=age_band(today)).filter(
+    qs = audited_residents(m).annotate(band=age_band(today)).filter(
         band=keys.index(p["gruppe"]))
     return _only_followed(qs, p).values_list("pk", flat=True)
 
 
 def _audit_without_agreement(m, p, today):
-    from husly.housing.models import Tenancy
+    from husly.outcomes.audit import audited_residents, followed, housed
 
-    housed = Exists(Tenancy.objects.current(on=today).filter(residents=OuterRef("pk")))
-    return (_audit_residents(m).filter(housed, team__isnull=False).exclude(_followed())
-            .values_list("pk", flat=True))
-
-
-def _on_red_board():
-    from husly.board.models import RedBoardEntry
-
-    return Exists(RedBoardEntry.objects.filter(resident=OuterRef("pk"),
-                                               taken_off_at__isnull=True))
+    return (audited_residents(m).filter(housed(today), team__isnull=False)
+            .exclude(followed()).values_list("pk", flat=True))
 
 
 def _audit_team(which):
     def residents(m, p, today):
-        qs = _audit_residents(m).filter(team_id=_int(p, "team"))
+        from husly.outcomes.audit import audited_residents, on_red_board
+
+        qs = audited_residents(m).filter(team_id=_int(p, "team"))
         if which == "without_contact":
-            qs = qs.filter(primary_contact__isnull=True).exclude(_on_red_board())
+            qs = qs.filter(primary_contact__isnull=True).exclude(on_red_board())
         elif which == "red_board":
-            qs = qs.filter(_on_red_board())
+            qs = qs.filter(on_red_board())
         return qs.values_list("pk", flat=True)
     return residents
 

@@ -62,21 +62,43 @@ def returned_residents(*, municipality, months: int,
             if start <= cutoff and found is not None and found <= add_months(start, months)}
 
 
-def process_figures(*, municipality, today: datetime.date | None = None) -> dict:
+# The conditions behind the figures, shared with the lists of their people
+# (outcomes.figures), so a number and its people come from the same words.
+MEETING_KEPT = Q(meeting__held_on__lte=F("meeting_deadline"))
+
+
+def meetings_due(*, municipality, today: datetime.date):
     from husly.allocation.models import Allocation
-    from husly.board.models import RedBoardEntry
+
+    return Allocation.objects.filter(municipality=municipality, meeting_deadline__lt=today)
+
+
+def moves_counted(*, municipality):
+    """Move-ins after a decision: the time from decision to keys."""
+    from husly.allocation.models import Allocation
+
+    return Allocation.objects.filter(municipality=municipality, moved_in_on__isnull=False,
+                                     application__decision__isnull=False)
+
+
+def visits_due(*, municipality, today: datetime.date):
     from husly.followup.models import Visit, VisitStatus
+
+    return Visit.objects.filter(municipality=municipality, planned_on__lt=today).exclude(
+        status=VisitStatus.CANCELLED)
+
+
+def process_figures(*, municipality, today: datetime.date | None = None) -> dict:
+    from husly.board.models import RedBoardEntry
+    from husly.followup.models import VisitStatus
+
     today = today or timezone.localdate()
-    meetings = Allocation.objects.filter(municipality=municipality,
-                                         meeting_deadline__lt=today).aggregate(
-        due=Count("id"),
-        kept=Count("id", filter=Q(meeting__held_on__lte=F("meeting_deadline"))))
-    keys = [(moved - decided).days for decided, moved in Allocation.objects.filter(
-        municipality=municipality, moved_in_on__isnull=False,
-        application__decision__isnull=False).values_list(
-        "application__decision__decided_on", "moved_in_on")]
-    visits = Visit.objects.filter(municipality=municipality, planned_on__lt=today).exclude(
-        status=VisitStatus.CANCELLED).aggregate(
+    meetings = meetings_due(municipality=municipality, today=today).aggregate(
+        due=Count("id"), kept=Count("id", filter=MEETING_KEPT))
+    keys = [(moved - decided).days for decided, moved in moves_counted(
+        municipality=municipality).values_list("application__decision__decided_on",
+                                               "moved_in_on")]
+    visits = visits_due(municipality=municipality, today=today).aggregate(
         due=Count("id"), done=Count("id", filter=Q(status=VisitStatus.DONE)))
     red = [((off or timezone.now()) - on).days for on, off in RedBoardEntry.objects.filter(
         municipality=municipality).values_list("put_on_at", "taken_off_at")]
