@@ -152,3 +152,15 @@ def inactive_list(*, staff: StaffContext) -> list[ListRow]:
                                                          end_kind=EpisodeEnd.INACTIVE)
                           .exclude(Exists(later)).exclude(Exists(open_)))
     return by_name_list(staff=staff, episodes=episodes)
+
+
+def people_listed(*, staff: StaffContext, residents) -> list[dict]:
+    """The people behind a figure as the user may see them: a name only with a work relation,
+    the housing situation only where housing information is readable."""
+    residents = list(residents)
+    visible = set(residents_visible(staff).filter(pk__in=[r.pk for r in residents])
+                  .values_list("pk", flat=True))
+    readable = readable_categories(staff, visible)
+    return [{"resident": r, "shown": r.pk in visible,
+             "situation_shown": Category.HOUSING in readable.get(r.pk, frozenset())}
+            for r in residents]

@@ -393,21 +393,6 @@ BACK_TITLES = {"outcomes:kostra": gettext_lazy("KOSTRA figures"),
                "outcomes:stability": gettext_lazy("Housing stability")}
 
 
-def _people_table(staff, residents):
-    """The people behind a figure as the user may see them: a name only with a work relation,
-    the housing situation only where housing information is readable."""
-    from husly.access.policy import readable_categories, residents_visible
-    from husly.common.models import Category
-
-    residents = list(residents)
-    ids = [r.pk for r in residents]
-    visible = set(residents_visible(staff).filter(pk__in=ids).values_list("pk", flat=True))
-    readable = readable_categories(staff, visible)
-    return [{"resident": r, "shown": r.pk in visible,
-             "situation_shown": Category.HOUSING in readable.get(r.pk, frozenset())}
-            for r in residents]
-
-
 @page("by_name_list")
 def figure_people(request, figure: str):
     """The people behind one number of the outcome pages."""
@@ -429,14 +414,15 @@ def figure_people(request, figure: str):
                   str(row["resident"].primary_contact or "–") if row["shown"] else "–",
                   row["resident"].get_housing_situation_display()
                   if row["situation_shown"] else "–"]
-                 for row in _people_table(staff, residents)]
+                 for row in selectors.people_listed(staff=staff, residents=residents)]
         return exports.table_response(fmt=fmt, filename=figure, headers=headers, rows=table)
     page_obj = Paginator(residents, FIGURE_PAGE_SIZE).get_page(request.GET.get("side"))
     # The way back keeps the figure page's own parameters (the year, the stability filters).
     back = {k: v for k, v in query.items() if k in ("år", *StabilityFilterForm.base_fields)}
     return render(request, "outcomes/figure_people.html", {
         "title": spec.title, "year": query.get("år", ""), "page_obj": page_obj,
-        "query": query.urlencode(), "rows": _people_table(staff, page_obj.object_list),
+        "query": query.urlencode(),
+        "rows": selectors.people_listed(staff=staff, residents=page_obj.object_list),
         "back_url": f"{reverse(spec.page)}?{urlencode(back)}" if back else reverse(spec.page),
         "back_title": BACK_TITLES[spec.page]})
 
