@@ -33,7 +33,7 @@ from husly.accounts.models import Role, User
 from husly.allocation.models import Allocation
 from husly.board.models import RedBoardEntry
 from husly.common.models import Category, DomainEvent
-from husly.forum.models import Decision, DecisionStatus, ForumMeeting, MeetingStatus
+from husly.forum.models import AgendaItem, Decision, DecisionStatus, ForumMeeting, MeetingStatus
 from husly.housing.models import (
     Dwelling,
     DwellingStatus,
@@ -335,6 +335,14 @@ def meeting_get(*, staff: StaffContext, pk: int) -> ForumMeeting:
 
 def meeting_next(*, meeting: ForumMeeting) -> ForumMeeting | None:
     return ForumMeeting.objects.filter(previous=meeting).first()
+
+
+def agenda_item_get(*, staff: StaffContext, pk: int) -> AgendaItem:
+    try:
+        return AgendaItem.objects.select_related("meeting").get(
+            pk=pk, municipality=staff.municipality)
+    except AgendaItem.DoesNotExist:
+        raise Http404 from None
 
 
 def decision_get(*, staff: StaffContext, pk: int) -> Decision:

@@ -6,7 +6,6 @@ import datetime
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,7 +15,6 @@ from django.views.decorators.http import require_POST
 from husly.access.decorators import page
 from husly.common.views import service_call
 from husly.forum import forms, selectors, services
-from husly.forum.models import AgendaItem
 
 HELD_PAGE_SIZE = 20
 
@@ -144,31 +142,37 @@ def _back(meeting, anchor=""):
     return redirect(reverse("forum:meeting_detail", args=[meeting.pk]) + anchor)
 
 
-@require_POST
-@page("forum")
-def agenda_item_add(request, pk: int):
+def _minutes_post(request, pk: int, *, form_class, prefix: str, context_key: str, service,
+                  success: str, anchor: str, with_staff: bool = False):
+    """A form on the meeting page: the service's refusal is shown beside the form on the
+    same page, nothing saved; success goes back to the form's part of the page."""
     meeting = selectors.meeting_get(staff=request.staff, pk=pk)
-    form = forms.AgendaItemForm(request.POST, prefix="sak")
+    extra = ({"staff": selectors.forum_staff(municipality=request.staff.municipality)}
+             if with_staff else {})
+    form = form_class(request.POST, prefix=prefix, **extra)
     if form.is_valid():
         try:
-            services.agenda_item_add(meeting=meeting, by=request.staff.user,
-                                     **form.cleaned_data)
+            service(meeting=meeting, by=request.staff.user, **form.cleaned_data)
         except ValidationError as exc:
             form.add_service_error(exc)
         else:
-            messages.success(request, _("The item is on the agenda."))
-            return _back(meeting, "#saker")
-    return _detail(request, meeting, status=400, item_form=form)
+            messages.success(request, success)
+            return _back(meeting, anchor)
+    return _detail(request, meeting, status=400, **{context_key: form})
+
+
+@require_POST
+@page("forum")
+def agenda_item_add(request, pk: int):
+    return _minutes_post(request, pk, form_class=forms.AgendaItemForm, prefix="sak",
+                         context_key="item_form", service=services.agenda_item_add,
+                         success=_("The item is on the agenda."), anchor="#saker")
 
 
 @require_POST
 @page("forum")
 def agenda_item_remove(request, pk: int):
-    try:
-        item = AgendaItem.objects.select_related("meeting").get(
-            pk=pk, municipality=request.staff.municipality)
-    except AgendaItem.DoesNotExist:
-        raise Http404 from None
+    item = selectors.agenda_item_get(staff=request.staff, pk=pk)
     service_call(request, lambda: services.agenda_item_remove(item=item, by=request.staff.user),
                  _("The item is removed from the agenda."))
     return _back(item.meeting, "#saker")
@@ -177,36 +181,19 @@ def agenda_item_remove(request, pk: int):
 @require_POST
 @page("forum")
 def minutes_save(request, pk: int):
-    meeting = selectors.meeting_get(staff=request.staff, pk=pk)
-    form = forms.MinutesForm(request.POST, prefix="referat", staff=selectors.forum_staff(
-        municipality=request.staff.municipality))
-    if form.is_valid():
-        try:
-            services.minutes_save(meeting=meeting, by=request.staff.user, **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_service_error(exc)
-        else:
-            messages.success(request, _("The attendees and notes are saved."))
-            return _back(meeting, "#referat")
-    return _detail(request, meeting, status=400, minutes_form=form)
+    return _minutes_post(request, pk, form_class=forms.MinutesForm, prefix="referat",
+                         context_key="minutes_form", service=services.minutes_save,
+                         success=_("The attendees and notes are saved."), anchor="#referat",
+                         with_staff=True)
 
 
 @require_POST
 @page("forum")
 def decision_record(request, pk: int):
-    meeting = selectors.meeting_get(staff=request.staff, pk=pk)
-    form = forms.DecisionForm(request.POST, prefix="beslutning", staff=selectors.forum_staff(
-        municipality=request.staff.municipality))
-    if form.is_valid():
-        try:
-            services.decision_record(meeting=meeting, by=request.staff.user,
-                                     **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_service_error(exc)
-        else:
-            messages.success(request, _("The decision is recorded in the minutes."))
-            return _back(meeting, "#beslutninger")
-    return _detail(request, meeting, status=400, decision_form=form)
+    return _minutes_post(request, pk, form_class=forms.DecisionForm, prefix="beslutning",
+                         context_key="decision_form", service=services.decision_record,
+                         success=_("The decision is recorded in the minutes."),
+                         anchor="#beslutninger", with_staff=True)
 
 
 @require_POST
