@@ -89,6 +89,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost, so its time covers the whole request; it reads who it was after the answer.
+    "husly.common.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -174,6 +176,8 @@ LANGUAGE_COOKIE_SECURE = HUSLY_HTTPS
 if HUSLY_HTTPS:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_flag("HUSLY_SSL_REDIRECT", True)
+    # systemd and the proxy ask for health over plain HTTP on the loopback (docs/deploy.md).
+    SECURE_REDIRECT_EXEMPT = [r"^helse/$"]
     SECURE_HSTS_SECONDS = 31536000
     # Both apply to Husly's own host name and the names below it only (ADR 0014).
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
@@ -243,11 +247,30 @@ STORAGES = {
 WHITENOISE_MANIFEST_STRICT = False
 WHITENOISE_USE_FINDERS = env_flag("HUSLY_STATIC_FINDERS", DEBUG)
 
+# A cache shared by every web process (rate limits of the integration API, ADR 0027): Redis
+# in production (HUSLY_CACHE_URL=redis://127.0.0.1:6379/1); otherwise each process has its own.
+HUSLY_CACHE_URL = os.environ.get("HUSLY_CACHE_URL", "")
+if HUSLY_CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                          "LOCATION": HUSLY_CACHE_URL, "KEY_PREFIX": "husly"}}
+elif HUSLY_CACHE_URL:
+    raise ValueError("HUSLY_CACHE_URL must start with redis://, rediss:// or unix://")
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Logs: plain lines for a developer, one JSON object a line in production
+# (HUSLY_LOG_FORMAT=json). Neither carries person data: see husly/common/logs.py.
+HUSLY_LOG_FORMAT = os.environ.get("HUSLY_LOG_FORMAT", "plain")
+if HUSLY_LOG_FORMAT not in ("plain", "json"):
+    raise ValueError("HUSLY_LOG_FORMAT must be plain or json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {"plain": {"()": "husly.common.logs.PlainFormatter",
+                             "format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+                   "json": {"()": "husly.common.logs.JsonFormatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler",
+                             "formatter": HUSLY_LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         # Configuring "django" drops Django's default handlers, mail_admins among them: no error
@@ -255,6 +278,11 @@ LOGGING = {
         "django": {"level": "INFO"},
         # Request logs carry URLs only; URLs never carry health data (see docs/security.md).
         "django.request": {"level": "WARNING"},
+        # One line a request (route pattern, status, ms, who); off with LOG_LEVEL=WARNING.
+        "husly.request": {"level": os.environ.get("HUSLY_REQUEST_LOG_LEVEL", "INFO")},
+        # runserver's own request lines carry the full path and query: the line above has
+        # what is needed without them.
+        "django.server": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
         # Its progress lines name every step of every letter: noise, and no use in operation.
         "weasyprint": {"level": "WARNING"},

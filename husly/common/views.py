@@ -45,3 +45,17 @@ def service_call(request, action, success: str) -> bool:
         return False
     messages.success(request, success)
     return True
+
+
+@page("public")
+def health(request):
+    """`/helse/`: 200 and {"status": "ok"} when the database answers and no migration is
+    pending, else 503. No session, no login: the proxy and systemd call it (docs/deploy.md)."""
+    from django.http import JsonResponse
+
+    from husly.common.health import health_report
+
+    healthy, report = health_report()
+    response = JsonResponse(report, status=200 if healthy else 503)
+    response["Cache-Control"] = "no-store"
+    return response
