@@ -7,7 +7,7 @@ DEMO_ENV := HUSLY_DEMO=1
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test setup static messages lint serve clean bench bench-load bench-peer
+.PHONY: demo demo-data test setup static messages lint serve clean bench bench-load bench-peer
 
 setup: $(STAMP) static messages
 
@@ -32,9 +32,13 @@ static: $(STAMP) static/vendor/designsystemet/designsystemet.css
 messages: $(STAMP)
 	$(PY) manage.py compilemessages --verbosity 0 --ignore=.venv --ignore=node_modules
 
-demo: setup
+# On PostgreSQL (make demo DATABASE_URL=postgres://…) the database is created when missing.
+demo-data: setup
+	$(DEMO_ENV) $(PY) manage.py database_ensure
 	$(DEMO_ENV) $(PY) manage.py migrate --verbosity 0
 	$(DEMO_ENV) $(PY) manage.py demo_setup
+
+demo: demo-data
 	@echo "Husly: http://$(HOST):$(PORT)/"
 	$(DEMO_ENV) $(PY) manage.py runserver --noreload $(HOST):$(PORT)
 
