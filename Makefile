@@ -7,7 +7,7 @@ DEMO_ENV := HUSLY_DEMO=1
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo demo-data test setup static messages lint serve clean bench bench-load bench-peer
+.PHONY: demo demo-data production test setup static messages lint serve clean bench bench-load bench-peer
 
 setup: $(STAMP) static messages
 
@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 node_modules/.package-lock.json: package.json package-lock.json
-	npm ci --no-audit --no-fund --loglevel=error
+	npm ci $(NPM_FLAGS) --no-audit --no-fund --loglevel=error
 
 static/vendor/designsystemet/designsystemet.css: node_modules/.package-lock.json
 	mkdir -p static/vendor/designsystemet
@@ -62,6 +62,16 @@ bench-load: setup $(BENCH_STAMP)
 
 bench-peer: setup $(BENCH_STAMP)
 	$(PY) bench/peer_stability.py --scale $(BENCH_SCALE)
+
+# A server's install (docs/deploy.md): no test tools, no development npm packages. Run with
+# the server's environment file loaded, so collectstatic writes into its HUSLY_VAR_DIR.
+production:
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -e .
+	$(MAKE) static/vendor/designsystemet/designsystemet.css NPM_FLAGS=--omit=dev
+	$(PY) manage.py compilemessages --verbosity 0 --ignore=.venv --ignore=node_modules
+	$(PY) manage.py collectstatic --noinput --verbosity 0
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
