@@ -220,6 +220,10 @@ HUSLY_OIDC_USERNAME_CLAIM = os.environ.get("HUSLY_OIDC_USERNAME_CLAIM", "").stri
 HUSLY_OIDC_USERNAME_FIELD = os.environ.get("HUSLY_OIDC_USERNAME_FIELD", "").strip() or "email"
 if HUSLY_OIDC_USERNAME_FIELD not in {"email", "username"}:
     raise ImproperlyConfigured("HUSLY_OIDC_USERNAME_FIELD must be email or username.")
+# private_key_jwt instead of the client secret (ID-porten, HelseID): a private RSA or EC key,
+# a JWK (JSON) or PEM file readable by the service user only; its key id for a PEM file.
+HUSLY_OIDC_PRIVATE_KEY_FILE = os.environ.get("HUSLY_OIDC_PRIVATE_KEY_FILE", "").strip()
+HUSLY_OIDC_PRIVATE_KEY_ID = os.environ.get("HUSLY_OIDC_PRIVATE_KEY_ID", "").strip()
 HUSLY_OIDC_REQUIRE_MFA = env_flag("HUSLY_OIDC_REQUIRE_MFA")
 HUSLY_OIDC_TIMEOUT_SECONDS = float(os.environ.get("HUSLY_OIDC_TIMEOUT_SECONDS", "10"))
 

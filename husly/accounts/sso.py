@@ -7,18 +7,24 @@ which claim names the person, that only an existing, active Husly user with a ro
 and the refusals. The provider never creates users and never gives roles.
 """
 
+import json
 import logging
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import requests
 from authlib.common.errors import AuthlibBaseError
 from authlib.integrations.base_client import MismatchingStateError
 from authlib.integrations.django_client import OAuth
+from authlib.oauth2.rfc7523 import PrivateKeyJWT
+from authlib.oauth2.rfc7523.assertion import private_key_jwt_sign
 from django.conf import settings
 from django.contrib.auth import authenticate, login
+from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 from joserfc.errors import JoseError
+from joserfc.jwk import ECKey, JWKRegistry, RSAKey
 
 from husly.accounts import services
 from husly.accounts.middleware import SESSION_SSO_USER
@@ -49,7 +55,8 @@ def sso_client():
     fetched once per process and kept on it."""
     return _client(settings.HUSLY_OIDC_ISSUER, settings.HUSLY_OIDC_CLIENT_ID,
                    settings.HUSLY_OIDC_CLIENT_SECRET, _scopes(),
-                   settings.HUSLY_OIDC_TIMEOUT_SECONDS)
+                   settings.HUSLY_OIDC_TIMEOUT_SECONDS, settings.HUSLY_OIDC_PRIVATE_KEY_FILE,
+                   settings.HUSLY_OIDC_PRIVATE_KEY_ID)
 
 
 def _scopes() -> str:
@@ -60,16 +67,63 @@ def _scopes() -> str:
 
 
 @lru_cache(maxsize=4)
-def _client(issuer: str, client_id: str, client_secret: str, scopes: str, timeout: float):
-    oauth = OAuth()
-    return oauth.register(
+def _client(issuer: str, client_id: str, client_secret: str, scopes: str, timeout: float,
+            private_key_file: str = "", private_key_id: str = ""):
+    client_kwargs = {"scope": scopes, "code_challenge_method": "S256",
+                     "default_timeout": timeout}
+    key = None
+    if private_key_file:
+        key = private_key_load(Path(private_key_file), key_id=private_key_id)
+        client_kwargs["token_endpoint_auth_method"] = ClientAssertion.name
+    app = OAuth().register(
         name="husly_sso",
         client_id=client_id,
-        client_secret=client_secret or None,
+        # For private_key_jwt Authlib takes the key where the secret would be.
+        client_secret=key if key is not None else (client_secret or None),
         server_metadata_url=f"{issuer}/.well-known/openid-configuration",
-        client_kwargs={"scope": scopes, "code_challenge_method": "S256",
-                       "default_timeout": timeout},
+        client_kwargs=client_kwargs,
     )
+    if key is not None:
+        app.client_auth_methods = [ClientAssertion(app, key)]
+    return app
+
+
+def private_key_load(path: Path, *, key_id: str = ""):
+    """The client's private key for private_key_jwt: a JWK (JSON) or a PEM file."""
+    text = path.read_text()
+    parameters = {"kid": key_id} if key_id else None
+    if text.lstrip().startswith("{"):
+        data = json.loads(text)
+        if key_id:
+            data["kid"] = key_id
+        key = JWKRegistry.import_key(data)
+    else:
+        try:
+            key = RSAKey.import_key(text, parameters=parameters)
+        except (ValueError, TypeError, JoseError):
+            key = ECKey.import_key(text, parameters=parameters)
+    if not key.is_private:
+        raise ImproperlyConfigured("HUSLY_OIDC_PRIVATE_KEY_FILE holds no private key.")
+    return key
+
+
+class ClientAssertion(PrivateKeyJWT):
+    """private_key_jwt (RFC 7523, OIDC Core 9) as ID-porten and HelseID want it: signed with
+    the client's key, its `kid` in the header, valid for 60 seconds (HelseID's limit), a new
+    `jti` every time, and the provider's issuer as the audience."""
+
+    def __init__(self, app, key):
+        alg = "ES256" if isinstance(key, ECKey) else "RS256"
+        super().__init__(alg=alg)
+        self.app = app
+        self.key = key
+
+    def sign(self, auth, token_endpoint):
+        header = {"kid": self.key.kid} if self.key.kid else {}
+        audience = self.app.load_server_metadata().get("issuer") or token_endpoint
+        return private_key_jwt_sign(self.key, client_id=auth.client_id,
+                                    token_endpoint=audience, alg=self.alg, claims={},
+                                    header=header, expires_in=60)
 
 
 def sso_redirect(request, *, next_url: str):

@@ -5,16 +5,19 @@ installed by `npm ci`) on a free loopback port, redirecting to the live server's
 waits until its discovery document answers. Nothing here reaches beyond 127.0.0.1/localhost.
 """
 
+import json
 import shutil
 import socket
 import subprocess
 import time
+from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urljoin
 
 import pytest
 import requests
+from joserfc.jwk import RSAKey
 
 SCRIPT = Path(__file__).with_name("oidc_provider.mjs")
 CLIENT_ID = "husly"
@@ -29,6 +32,12 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+@dataclass(frozen=True)
+class Provider:
+    issuer: str
+    jwt_key_file: Path  # the private key of the private_key_jwt client "husly-jwt"
+
+
 @pytest.fixture(scope="session")
 def oidc_provider(live_server, tmp_path_factory):
     node = shutil.which("node")
@@ -36,9 +45,14 @@ def oidc_provider(live_server, tmp_path_factory):
         pytest.fail("Node 20 is needed for the single sign-on tests (the OpenID provider).")
     port = _free_port()
     issuer = f"http://127.0.0.1:{port}"
-    log = (tmp_path_factory.mktemp("oidc") / "provider.log").open("w")
+    folder = tmp_path_factory.mktemp("oidc")
+    key = RSAKey.generate_key(2048, parameters={"kid": "husly-test-1"}, private=True)
+    key_file = folder / "client-key.json"
+    key_file.write_text(json.dumps(key.as_dict(private=True)))
+    public_jwks = json.dumps({"keys": [key.as_dict(private=False)]})
+    log = (folder / "provider.log").open("w")
     process = subprocess.Popen(  # noqa: S603 - fixed arguments, our own script
-        [node, str(SCRIPT), str(port), live_server.url + CALLBACK_PATH],
+        [node, str(SCRIPT), str(port), live_server.url + CALLBACK_PATH, public_jwks],
         stdout=log, stderr=subprocess.STDOUT,
     )
     try:
@@ -55,7 +69,7 @@ def oidc_provider(live_server, tmp_path_factory):
             if time.monotonic() > deadline:
                 pytest.fail(f"the OpenID provider did not answer (see {log.name})")
             time.sleep(0.1)
-        yield issuer
+        yield Provider(issuer=issuer, jwt_key_file=key_file)
     finally:
         process.terminate()
         try:
@@ -68,7 +82,7 @@ def oidc_provider(live_server, tmp_path_factory):
 @pytest.fixture
 def sso_site(settings, oidc_provider, live_server):
     """Single sign-on configured against the local provider, as an install would by env vars."""
-    settings.HUSLY_OIDC_ISSUER = oidc_provider
+    settings.HUSLY_OIDC_ISSUER = oidc_provider.issuer
     settings.HUSLY_OIDC_CLIENT_ID = CLIENT_ID
     settings.HUSLY_OIDC_CLIENT_SECRET = CLIENT_SECRET
     settings.HUSLY_OIDC_NAME = IDP_NAME
@@ -76,6 +90,8 @@ def sso_site(settings, oidc_provider, live_server):
     settings.HUSLY_OIDC_USERNAME_CLAIM = "email"
     settings.HUSLY_OIDC_USERNAME_FIELD = "email"
     settings.HUSLY_OIDC_REQUIRE_MFA = False
+    settings.HUSLY_OIDC_PRIVATE_KEY_FILE = ""
+    settings.HUSLY_OIDC_PRIVATE_KEY_ID = ""
     return live_server.url
 
 

@@ -238,3 +238,37 @@ def test_without_sso_settings_the_login_page_and_urls_are_as_before(client, sett
     assert "/konto/sso/" not in page.content.decode()
     assert client.get(reverse("accounts:sso_login")).status_code == 404
     assert client.get(reverse("accounts:sso_callback") + "?code=x&state=y").status_code == 404
+
+
+def test_private_key_jwt_client_authentication(sso_site, settings, oidc_provider,
+                                               municipality):
+    # Given Husly registered with a key instead of a secret (as ID-porten and HelseID want)
+    settings.HUSLY_OIDC_CLIENT_ID = "husly-jwt"
+    settings.HUSLY_OIDC_CLIENT_SECRET = ""
+    settings.HUSLY_OIDC_PRIVATE_KEY_FILE = str(oidc_provider.jwt_key_file)
+    _officer(municipality, email="kari@kommune.test")
+    # Then the token request is signed with it, and the sign-in goes through, twice
+    for _ in range(2):
+        browser = requests.Session()
+        response = browser.get(walk_to_callback(browser, sso_site, "kari"),
+                               allow_redirects=False)
+        assert response.status_code == 302
+        assert _signed_in(browser, sso_site)
+
+
+def test_a_wrong_client_key_is_refused_by_the_provider(sso_site, settings, tmp_path,
+                                                       municipality):
+    from joserfc.jwk import RSAKey
+
+    stranger = RSAKey.generate_key(2048, parameters={"kid": "husly-test-1"}, private=True)
+    key_file = tmp_path / "wrong.pem"
+    key_file.write_bytes(stranger.as_pem(private=True))
+    settings.HUSLY_OIDC_CLIENT_ID = "husly-jwt"
+    settings.HUSLY_OIDC_PRIVATE_KEY_FILE = str(key_file)
+    settings.HUSLY_OIDC_PRIVATE_KEY_ID = "husly-test-1"
+    _officer(municipality, email="kari@kommune.test")
+    browser = requests.Session()
+    response = browser.get(walk_to_callback(browser, sso_site, "kari"), allow_redirects=False)
+    assert response.status_code == 400
+    assert "kunne ikke bekreftes" in response.text
+    assert not _signed_in(browser, sso_site)
