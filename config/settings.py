@@ -10,6 +10,7 @@ from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 
@@ -143,6 +144,8 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Answers only the SSO callback's claims (husly.accounts.sso); inert without them.
+    "husly.accounts.backends.OIDCBackend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -208,6 +211,25 @@ AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 
 OTP_TOTP_ISSUER = "Husly"
+
+# Single sign-on with OpenID Connect (ADR 0025): on when an issuer and a client id are set.
+# The endpoints come from <issuer>/.well-known/openid-configuration. The IdP only says who
+# the person is; the Husly user must exist, be active and have a role.
+HUSLY_OIDC_ISSUER = os.environ.get("HUSLY_OIDC_ISSUER", "").strip().rstrip("/")
+HUSLY_OIDC_CLIENT_ID = os.environ.get("HUSLY_OIDC_CLIENT_ID", "").strip()
+HUSLY_OIDC_CLIENT_SECRET = os.environ.get("HUSLY_OIDC_CLIENT_SECRET", "")
+HUSLY_OIDC_SCOPES = os.environ.get("HUSLY_OIDC_SCOPES", "").strip() or "openid email profile"
+HUSLY_OIDC_NAME = os.environ.get("HUSLY_OIDC_NAME", "").strip() or "Entra ID"
+HUSLY_OIDC_USERNAME_CLAIM = os.environ.get("HUSLY_OIDC_USERNAME_CLAIM", "").strip() or "email"
+HUSLY_OIDC_USERNAME_FIELD = os.environ.get("HUSLY_OIDC_USERNAME_FIELD", "").strip() or "email"
+if HUSLY_OIDC_USERNAME_FIELD not in {"email", "username"}:
+    raise ImproperlyConfigured("HUSLY_OIDC_USERNAME_FIELD must be email or username.")
+# private_key_jwt instead of the client secret (ID-porten, HelseID): a private RSA or EC key,
+# a JWK (JSON) or PEM file readable by the service user only; its key id for a PEM file.
+HUSLY_OIDC_PRIVATE_KEY_FILE = os.environ.get("HUSLY_OIDC_PRIVATE_KEY_FILE", "").strip()
+HUSLY_OIDC_PRIVATE_KEY_ID = os.environ.get("HUSLY_OIDC_PRIVATE_KEY_ID", "").strip()
+HUSLY_OIDC_REQUIRE_MFA = env_flag("HUSLY_OIDC_REQUIRE_MFA")
+HUSLY_OIDC_TIMEOUT_SECONDS = float(os.environ.get("HUSLY_OIDC_TIMEOUT_SECONDS", "10"))
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

@@ -3,6 +3,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from husly.accounts.models import Role
 from husly.allocation import services as allocation_services
+from tests.accounts.oidc import oidc_provider, sso_site  # noqa: F401 - fixtures, ADR 0025
 from tests.factories import (
     DwellingFactory,
     MunicipalityFactory,

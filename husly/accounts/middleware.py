@@ -5,6 +5,9 @@ from django.urls import reverse
 from husly.access.policy import staff_context_for
 
 SESSION_MUNICIPALITY = "husly_municipality"
+# The Husly user's id, set when single sign-on opened the session (husly.accounts.sso): the
+# provider asked for the second factor, so two_factor_passed lets the session through.
+SESSION_SSO_USER = "husly_sso_user"
 
 
 class StaffSessionMiddleware:
@@ -12,6 +15,8 @@ class StaffSessionMiddleware:
 
     EXEMPT_PREFIXES = (
         "/static/", "/i18n/", "/konto/logg-inn/", "/konto/logg-ut/", "/konto/tofaktor/",
+        # Single sign-on's start and callback: they open a new session themselves.
+        "/konto/sso/",
         # The API answers 401 itself (husly.api.auth) instead of redirecting.
         "/api/",
     )
@@ -22,7 +27,7 @@ class StaffSessionMiddleware:
     def __call__(self, request):
         user = request.user
         request.staff = staff_context_for(user, request.session.get(SESSION_MUNICIPALITY))
-        if (user.is_authenticated and not user.is_verified()
+        if (user.is_authenticated and not two_factor_passed(request)
                 and not request.path.startswith(self.EXEMPT_PREFIXES)
                 and not self._calendar_feed(request.path)):
             # Only an unverified session costs the device lookup.
@@ -36,6 +41,17 @@ class StaffSessionMiddleware:
         # Calendar apps fetch the feed without a session; its secret token is the key.
         # Managing the feed is not exempt: that needs a verified login like everything else.
         return path.startswith("/oppfolging/kalender/") and path.endswith(".ics")
+
+
+def two_factor_passed(request) -> bool:
+    """The session has passed a second factor: a TOTP code here (django-otp), or a single
+    sign-on, where the provider asks for it (ADR 0025). Every check of it asks this."""
+    user = request.user
+    if not user.is_authenticated:
+        return False
+    if user.is_verified():
+        return True
+    return request.session.get(SESSION_SSO_USER) == str(user.pk)
 
 
 def two_factor_step(user) -> str | None:

@@ -3,8 +3,9 @@ import io
 
 import qrcode
 import qrcode.image.svg
+from django.conf import settings
 from django.contrib.auth import login, logout
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -15,7 +16,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from husly.access.decorators import page
-from husly.accounts import services
+from husly.accounts import services, sso
 from husly.accounts.forms import LoginForm, TokenForm
 from husly.accounts.middleware import SESSION_MUNICIPALITY, two_factor_step
 
@@ -40,7 +41,67 @@ def login_view(request):
             return redirect(reverse(step) + "?next=" + next_url)
         services.staff_signed_in(user=form.user, method="password")
         return HttpResponseRedirect(next_url)
-    return render(request, "accounts/login.html", {"form": form, "next": _next_url(request)})
+    return render(request, "accounts/login.html", {
+        "form": form, "next": _next_url(request),
+        "sso_name": settings.HUSLY_OIDC_NAME if sso.sso_enabled() else None,
+        "sso_next": _next_url(request, default="home") if request.GET.get("next") else None,
+    })
+
+
+@page("public")
+def sso_login(request):
+    """The login page's single sign-on link: on to the OpenID provider."""
+    if not sso.sso_enabled():
+        raise Http404
+    try:
+        return sso.sso_redirect(request, next_url=_next_url(request, default="home"))
+    except sso.SsoRefused as refused:
+        return _sso_refused(request, refused)
+
+
+@page("public")
+def sso_callback(request):
+    """The provider sends the browser back here with a code, or with an error."""
+    if not sso.sso_enabled():
+        raise Http404
+    try:
+        _user, next_url = sso.sso_complete(request)
+    except sso.SsoRefused as refused:
+        return _sso_refused(request, refused)
+    return HttpResponseRedirect(next_url)
+
+
+def _sso_refused(request, refused):
+    name = settings.HUSLY_OIDC_NAME
+    pages = {
+        "no_access": (
+            _("You have no access to Husly"),
+            _("You are signed in at %(name)s, but Husly has no active staff account with a "
+              "role for you. Ask your administrator for access to Husly.") % {"name": name}),
+        "mfa": (
+            _("Two-factor sign-in is needed"),
+            _("%(name)s did not confirm that you signed in with two factors. Sign in there "
+              "with two-factor authentication, or ask your administrator.") % {"name": name}),
+        "state": (
+            _("The sign-in could not be completed"),
+            _("The answer to Husly was old, used already or changed on the way. Start again "
+              "from the login page.")),
+        "idp_error": (
+            _("The sign-in was stopped"),
+            _("%(name)s cancelled or refused the sign-in. Start again from the login page, or "
+              "log in with your Husly username and password.") % {"name": name}),
+        "invalid": (
+            _("The sign-in could not be completed"),
+            _("The answer from %(name)s could not be verified. Start again from the login "
+              "page; if it happens again, tell your administrator.") % {"name": name}),
+        "unavailable": (
+            _("Single sign-on is not available just now"),
+            _("%(name)s does not answer. Try again in a few minutes, or log in with your Husly "
+              "username and password.") % {"name": name}),
+    }
+    title, text = pages[refused.reason]
+    return render(request, "accounts/sso_refused.html", {"title": title, "text": text},
+                  status=refused.status)
 
 
 @page("public")

@@ -1,6 +1,6 @@
 from ninja.security import SessionAuth
 
-from husly.accounts.middleware import two_factor_step
+from husly.accounts.middleware import two_factor_passed, two_factor_step
 
 
 class StaffSession(SessionAuth):
@@ -11,6 +11,6 @@ class StaffSession(SessionAuth):
         user = request.user
         if not user.is_authenticated:
             return None
-        if two_factor_step(user) and not user.is_verified():
+        if two_factor_step(user) and not two_factor_passed(request):
             return None
         return user

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_otp.admin import OTPAdminSite
 
-from husly.accounts.middleware import two_factor_step
+from husly.accounts.middleware import two_factor_passed, two_factor_step
 from husly.accounts.models import Role, RoleAssignment, User
 from husly.common.models import Municipality, MunicipalityScopedModel
 
@@ -35,8 +35,10 @@ class HuslyAdminSite(OTPAdminSite):
     site_header = site_title = _("Husly administration")
 
     def has_permission(self, request):
-        # OTPAdminSite: active, is_staff and an OTP-verified session, also in the demo.
-        return super().has_permission(request) and bool(administered_municipality_ids(request))
+        # Active and is_staff (Django's check), a second factor passed, also in the demo: the
+        # TOTP code (OTPAdminSite's own check) or single sign-on (ADR 0025); and the role.
+        return (admin.AdminSite.has_permission(self, request) and two_factor_passed(request)
+                and bool(administered_municipality_ids(request)))
 
     def login(self, request, extra_context=None):
         """Staff sign in on the app's own pages, with two-factor; the admin has no login form."""
@@ -46,7 +48,7 @@ class HuslyAdminSite(OTPAdminSite):
             return redirect(reverse("admin:index", current_app=self.name))
         if not request.user.is_authenticated:
             return redirect_to_login(next_url, "accounts:login")
-        if not request.user.is_verified():
+        if not two_factor_passed(request):
             # The demo lets staff skip two-factor; the admin never does.
             return redirect_to_login(next_url, two_factor_step(request.user)
                                      or "accounts:otp_setup")

@@ -61,6 +61,10 @@ EXPECTED = {
     "accounts:otp_verify": ("plain", {r: 200 for r in ROLES}),
     "accounts:otp_setup": ("plain", {r: 302 for r in ROLES}),
     "accounts:municipality_switch": ("plain", {r: 405 for r in ROLES}),
+    # Single sign-on is off here (no HUSLY_OIDC_* settings): both answer 404; with it on
+    # they are public (tests/accounts/test_sso.py).
+    "accounts:sso_login": ("plain", {r: 404 for r in ROLES}),
+    "accounts:sso_callback": ("plain", {r: 404 for r in ROLES}),
     "people:resident_list": ("plain", status_for(READERS)),
     "people:resident_create": ("plain", status_for(REGISTER_RESIDENT)),
     # The property manager reads residents but has no work relation to this one.
