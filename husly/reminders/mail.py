@@ -6,6 +6,7 @@ import datetime
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -69,6 +70,7 @@ def reminder_message(*, municipality, person: PersonReminders, today: datetime.d
             "municipality": municipality, "soon_heading": soon_heading,
             "due_soon": rows(person.due_soon), "overdue": rows(person.overdue),
             "husly_url": _absolute("/"), "language": municipality.written_language,
+            "settings_url": _absolute(reverse("reminders:settings")),
         }
         subject = reminder_subject(due_soon=len(person.due_soon),
                                    overdue=len(person.overdue), today=today)

@@ -39,3 +39,17 @@ class ReminderDispatch(MunicipalityScopedModel):
             models.UniqueConstraint(fields=["municipality", "user", "day"],
                                     name="reminder_mail_once_per_person_and_day"),
         ]
+
+
+class ReminderOptOut(models.Model):
+    """A staff member who has turned the reminder mails off (their own choice, on
+    /paminnelser/). Not per municipality: it is a preference of the person."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                related_name="reminder_opt_out",
+                                verbose_name=_("staff member"))
+    since = models.DateTimeField(_("turned off"))
+
+    class Meta:
+        verbose_name = _("reminder mails turned off")
+        verbose_name_plural = _("reminder mails turned off")

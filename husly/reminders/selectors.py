@@ -13,7 +13,7 @@ from husly.accounts.models import RoleAssignment, TeamMembership, User
 from husly.allocation import selectors as allocation
 from husly.common.businessdays import business_days_add, week_start
 from husly.followup import selectors as followup
-from husly.reminders.models import ReminderKind
+from husly.reminders.models import ReminderKind, ReminderOptOut
 
 K = ReminderKind
 
@@ -55,7 +55,8 @@ def _application_path(pk: int) -> str:
 
 
 def reminders_for(*, municipality, today: datetime.date) -> list[PersonReminders]:
-    """Each active staff member of the municipality with a reminder today, with their
+    """Each active staff member of the municipality with a reminder today (unless they
+    turned the mails off), with their
     deadlines due in the reminder window and those overdue (due before today, not done).
     Deadlines due today are in neither: their mail came yesterday. A fixed number of
     queries, however many people and deadlines."""
@@ -101,8 +102,9 @@ def reminders_for(*, municipality, today: datetime.date) -> list[PersonReminders
     if not found:
         return []
     works_here = RoleAssignment.objects.filter(user=OuterRef("pk"), municipality=municipality)
+    turned_off = ReminderOptOut.objects.filter(user=OuterRef("pk"))
     users = (User.objects.filter(pk__in=list(found), is_active=True)
-             .filter(Exists(works_here)).order_by("pk"))
+             .filter(Exists(works_here)).exclude(Exists(turned_off)).order_by("pk"))
     people = []
     for user in users:
         reminders = sorted(found[user.pk])
@@ -110,3 +112,7 @@ def reminders_for(*, municipality, today: datetime.date) -> list[PersonReminders
             user=user, due_soon=[r for r in reminders if r.on > today],
             overdue=[r for r in reminders if r.on < today]))
     return people
+
+
+def reminder_mails_wanted(*, user) -> bool:
+    return not ReminderOptOut.objects.filter(user=user).exists()

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from husly.common.events import event_record
 from husly.reminders.mail import reminder_message
-from husly.reminders.models import ReminderDispatch
+from husly.reminders.models import ReminderDispatch, ReminderOptOut
 from husly.reminders.selectors import PersonReminders, reminders_for
 
 
@@ -25,6 +25,20 @@ class SendReport:
     refused: int = 0  # the mail server refused the address (sent by the next run)
     due_soon: int = 0  # reminders in the mails sent
     overdue: int = 0
+
+
+@transaction.atomic
+def reminder_mails_choose(*, user, wanted: bool) -> bool:
+    """The staff member turns their reminder mails on or off; True when it changed."""
+    if wanted:
+        changed, _detail = ReminderOptOut.objects.filter(user=user).delete()
+    else:
+        _row, changed = ReminderOptOut.objects.get_or_create(
+            user=user, defaults={"since": timezone.now()})
+    if changed:
+        event_record(name="reminders.turned_on" if wanted else "reminders.turned_off",
+                     actor=user, target=user)
+    return bool(changed)
 
 
 @transaction.atomic

@@ -60,6 +60,8 @@ EXPECTED = {
     "accounts:otp_verify": ("plain", {r: 200 for r in ROLES}),
     "accounts:otp_setup": ("plain", {r: 302 for r in ROLES}),
     "accounts:municipality_switch": ("plain", {r: 405 for r in ROLES}),
+    # Each staff member's own choice of reminder mails.
+    "reminders:settings": ("plain", {r: 200 for r in ROLES}),
     "people:resident_list": ("plain", status_for(READERS)),
     "people:resident_create": ("plain", status_for(REGISTER_RESIDENT)),
     # The property manager reads residents but has no work relation to this one.

@@ -446,3 +446,28 @@ def test_a_friday_mail_names_the_next_business_day(world):
     assert officer_mail.subject.startswith("Husly: 1 frist innen mandag og ")
     assert "Frist innen mandag 9. mars 2026" in officer_mail.body
     assert f"{BASE}{world['paths']['monday_meeting']}" in officer_mail.body
+
+
+def test_staff_turn_their_reminder_mail_off_and_on_on_their_own_page(world, client):
+    from tests.conftest import verified_login
+
+    municipality = world["officer"].role_assignments.get().municipality
+    officer = world["officer"]
+    verified_login(client, officer)
+    page = client.get("/paminnelser/")
+    assert page.status_code == 200
+    assert "Slå av påminnelsen på e-post" in page.content.decode()
+
+    client.post("/paminnelser/", {"wanted": "0"})
+    report = reminders_send(municipality=municipality, today=TODAY)
+    assert report.sent == 3
+    assert "bolig@sandnes.example" not in [m.to[0] for m in mail.outbox]
+    assert DomainEvent.objects.filter(name="reminders.turned_off",
+                                      target_id=str(officer.pk)).exists()
+    assert "Slå på påminnelsen på e-post" in client.get("/paminnelser/").content.decode()
+    # Each mail says where to turn it off.
+    assert f"{BASE}/paminnelser/" in mail.outbox[0].body
+
+    client.post("/paminnelser/", {"wanted": "1"})
+    assert reminders_send(municipality=municipality, today=TODAY).sent == 1
+    assert mail.outbox[-1].to == ["bolig@sandnes.example"]
