@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "husly.guidance",
     "husly.forum",
     "husly.costs",
+    "husly.reminders",
     "husly.demo",
     "husly.api",
     "ninja",
@@ -202,6 +203,26 @@ FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 
 # Emergency access (break the glass) lasts this many hours, then needs a new reason.
 HUSLY_BREAK_GLASS_HOURS = int(os.environ.get("HUSLY_BREAK_GLASS_HOURS", "12"))
+
+# E-mail (the daily reminders, husly.reminders). Mails go to the console (the journal of the
+# timer's service) until a mail server is named; EMAIL_BACKEND overrides the choice.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND") or (
+    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST and not HUSLY_DEMO
+    else "django.core.mail.backends.console.EmailBackend")
+EMAIL_USE_SSL = env_flag("EMAIL_USE_SSL")
+EMAIL_USE_TLS = env_flag("EMAIL_USE_TLS", not EMAIL_USE_SSL)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("Set EMAIL_USE_TLS or EMAIL_USE_SSL, not both.")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT") or (465 if EMAIL_USE_SSL else
+                                                  587 if EMAIL_USE_TLS else 25))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Husly <husly@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Where staff reach Husly: the links in the mails start with it.
+HUSLY_BASE_URL = os.environ.get("HUSLY_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 AXES_FAILURE_LIMIT = int(os.environ.get("HUSLY_LOCKOUT_FAILURES", "5"))
 AXES_COOLOFF_TIME = 0.5  # hours

@@ -22,6 +22,7 @@ urlpatterns = [
     path("metode/", include("husly.guidance.urls")),
     path("forum/", include("husly.forum.urls")),
     path("kostnadsdeling/", include("husly.costs.urls")),
+    path("paminnelser/", include("husly.reminders.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin_site.urls),
 ]

@@ -17,7 +17,13 @@ from husly.allocation.models import (
     MoveInTask,
     TaskTemplate,
 )
-from husly.allocation.services import preliminary_reply_due, task_is_done
+from husly.allocation.services import (
+    UNDECIDED,
+    decision_promised_by,
+    preliminary_reply_due,
+    preliminary_reply_due_on,
+    task_is_done,
+)
 from husly.common.deadlines import deadline_state
 from husly.housing.models import Dwelling, DwellingStatus
 
@@ -101,6 +107,53 @@ def statements_due(*, staff: StaffContext):
     for row in rows:
         row.deadline_state = deadline_state(row.statement.due_on, done=False, today=today)
     return rows
+
+
+# The deadlines of a whole municipality, for the daily reminders (husly.reminders): each row
+# says whose deadline it is and when it falls, with the same conditions as the lists above.
+# No access filter and no names: a reminder carries only the kind of deadline and its date,
+# and the page behind its link applies the access rules.
+
+def joint_meetings_open_by(*, municipality, due_by: datetime.date):
+    """Joint meetings not held (as `meetings_due`) due on or before `due_by`:
+    (application id, housing officer id, deadline) rows."""
+    return (Allocation.objects.filter(municipality=municipality, meeting__held_on__isnull=True,
+                                      moved_in_on__isnull=True, meeting_deadline__lte=due_by)
+            .order_by().values_list("application_id", "application__officer_id",
+                                    "meeting_deadline"))
+
+
+def statements_open_by(*, municipality, due_by: datetime.date):
+    """Statements asked for and not given (as `statements_due`) due on or before `due_by`:
+    (application id, the applicant's primary contact id, requesting officer id, due) rows."""
+    return (Application.objects.filter(municipality=municipality, state=S.STATEMENT_REQUESTED,
+                                       statement__due_on__lte=due_by)
+            .order_by().values_list("pk", "applicant__primary_contact_id",
+                                    "statement__requested_by_id", "statement__due_on"))
+
+
+def replies_open_by(*, municipality, due_by: datetime.date) -> list[tuple]:
+    """Undecided applications whose preliminary reply (a month after registration, as
+    `preliminary_reply_due`) or whose decision promised in that reply
+    (`decision_promised_by`) falls on or before `due_by`: (application id, housing officer
+    id, reply sent, due) rows."""
+    # A month is at least 28 days and the promise is four weeks: the database picks the
+    # candidates, the exact month arithmetic is done here on the few rows it returns.
+    earliest = due_by - datetime.timedelta(days=28)
+    rows = (Application.objects.filter(municipality=municipality, state__in=UNDECIDED)
+            .filter(Q(preliminary_reply_on__isnull=True, registered_on__lte=earliest)
+                    | Q(preliminary_reply_on__lte=earliest))
+            .order_by().values_list("pk", "officer_id", "registered_on",
+                                    "preliminary_reply_on"))
+    result = []
+    for pk, officer_id, registered_on, replied_on in rows:
+        if replied_on is None:
+            due = preliminary_reply_due_on(registered_on)
+        else:
+            due = decision_promised_by(replied_on)
+        if due <= due_by:
+            result.append((pk, officer_id, replied_on is not None, due))
+    return result
 
 
 def allocation_figures(*, staff: StaffContext, today: datetime.date | None = None) -> dict:

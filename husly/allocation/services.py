@@ -242,12 +242,28 @@ def application_decide(
     return decision
 
 
+UNDECIDED = (S.RECEIVED, S.STATEMENT_REQUESTED, S.STATEMENT_GIVEN)
+# The preliminary reply letter promises a decision within four weeks of the reply.
+DECISION_PROMISED_WEEKS = 4
+
+
+def preliminary_reply_due_on(registered_on: datetime.date) -> datetime.date:
+    """A month after registration: undecided by then, forvaltningsloven § 11a asks for a
+    preliminary reply."""
+    return add_months(registered_on, 1)
+
+
+def decision_promised_by(preliminary_reply_on: datetime.date) -> datetime.date:
+    """The date the preliminary reply letter promises the decision by."""
+    return preliminary_reply_on + datetime.timedelta(weeks=DECISION_PROMISED_WEEKS)
+
+
 def preliminary_reply_due(application: Application, today=None) -> bool:
     """Undecided a month after registration: forvaltningsloven § 11a asks for a reply."""
     today = today or timezone.localdate()
-    undecided = application.state in (S.RECEIVED, S.STATEMENT_REQUESTED, S.STATEMENT_GIVEN)
+    undecided = application.state in UNDECIDED
     return (undecided and application.preliminary_reply_on is None
-            and today >= add_months(application.registered_on, 1))
+            and today >= preliminary_reply_due_on(application.registered_on))
 
 
 

@@ -28,6 +28,9 @@ from husly.people.models import Background, HousingSituation, ProtectedAddress, 
 DEMO_NUMBER = "9999"
 DEMO_NAME = "Demo kommune"
 DEMO_PASSWORD = "husly-demo-2026"
+# Demo staff get addresses under a reserved domain (RFC 2606): the reminder mails of
+# `manage.py reminders_send` go to the console in the demo and could reach nobody anyway.
+DEMO_MAIL_DOMAIN = "demo.husly.example"
 
 # (username, first, last, role, unit key, health personnel, protected-address clearance)
 DEMO_STAFF = [
@@ -87,7 +90,8 @@ def demo_build(*, residents: int = 400, seed: int = 2026) -> Municipality:
     for username, first, last, role, unit_key, health, cleared in DEMO_STAFF:
         user = accounts.staff_create(
             username=username, first_name=first, last_name=last, password=DEMO_PASSWORD,
-            is_health_personnel=health, cleared_for_protected_addresses=cleared,
+            email=f"{username}@{DEMO_MAIL_DOMAIN}", is_health_personnel=health,
+            cleared_for_protected_addresses=cleared,
             is_staff=role == Role.ADMINISTRATOR,
         )
         accounts.role_assign(user=user, municipality=municipality, role=role,
@@ -105,7 +109,8 @@ def demo_build(*, residents: int = 400, seed: int = 2026) -> Municipality:
         team = teams[i % len(teams)]
         user = accounts.staff_create(
             username=f"miljo{i + 2}", first_name=fake.first_name(), last_name=fake.last_name(),
-            password=DEMO_PASSWORD, is_health_personnel=rng.random() < 0.7,
+            password=DEMO_PASSWORD, email=f"miljo{i + 2}@{DEMO_MAIL_DOMAIN}",
+            is_health_personnel=rng.random() < 0.7,
         )
         accounts.role_assign(user=user, municipality=municipality,
                              role=Role.FOLLOWUP_WORKER, unit=units["followup"])

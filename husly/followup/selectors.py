@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.db.models import Q
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from husly.access.policy import StaffContext, residents_visible
@@ -22,6 +22,9 @@ def missed_weeks(agreement: FollowUpAgreement, today=None) -> int:
 
 
 LOOKBACK_WEEKS = 52
+# Weeks in a row without a done visit before the primary contact and the team leader are
+# alerted ("Mine besøk", the reminders).
+MISSED_WEEKS_ALERT = 2
 
 
 def missed_weeks_many(agreements, today=None) -> dict[int, int]:
@@ -71,7 +74,28 @@ def alerts_for(*, staff: StaffContext, today=None):
                   .filter(whose).select_related("resident"))
     agreements = list(agreements)
     missed = missed_weeks_many(agreements, today)
-    return [(a, missed[a.pk]) for a in agreements if missed[a.pk] >= 2]
+    return [(a, missed[a.pk]) for a in agreements if missed[a.pk] >= MISSED_WEEKS_ALERT]
+
+
+def missed_visit_alerts(*, municipality, today: datetime.date) -> list[tuple]:
+    """The alerts of `alerts_for` for a whole municipality, for the daily reminders:
+    (agreement, weeks missed) for each running agreement with `MISSED_WEEKS_ALERT` or more
+    weeks in a row without a done visit. The agreement carries its team and primary contact
+    ids only."""
+    last_week = week_start(today) - datetime.timedelta(weeks=1)
+    # The database keeps only the agreements old enough and without a done visit in the last
+    # MISSED_WEEKS_ALERT weeks; `missed_weeks_many` counts the exact run on those few.
+    recent_done = Visit.objects.filter(
+        agreement=OuterRef("pk"), status=VisitStatus.DONE, week_start__lte=last_week,
+        week_start__gt=last_week - datetime.timedelta(weeks=MISSED_WEEKS_ALERT))
+    candidates = list(
+        FollowUpAgreement.objects.filter(
+            municipality=municipality, end_date__isnull=True,
+            start_date__lt=last_week - datetime.timedelta(weeks=MISSED_WEEKS_ALERT - 2))
+        .exclude(Exists(recent_done))
+        .only("pk", "start_date", "team_id", "primary_contact_id", "municipality_id"))
+    missed = missed_weeks_many(candidates, today)
+    return [(a, missed[a.pk]) for a in candidates if missed[a.pk] >= MISSED_WEEKS_ALERT]
 
 
 def coordination_meetings_open(*, staff: StaffContext):
@@ -112,8 +136,6 @@ def latest_plans(*, resident) -> dict:
 
 def plans_due_for_review(*, staff: StaffContext, today=None):
     """Plans of the residents this staff member follows whose newest version is due."""
-    from django.db.models import F, OuterRef, Subquery
-
     from husly.followup.models import PlanVersion
 
     today = today or timezone.localdate()
@@ -125,3 +147,26 @@ def plans_due_for_review(*, staff: StaffContext, today=None):
         .annotate(newest=Subquery(newest)).filter(number=F("newest"))
         .select_related("resident").order_by("review_on"))
 
+
+
+def plans_review_open_by(*, municipality, due_by: datetime.date):
+    """For the daily reminders: the newest version of each plan (as `plans_due_for_review`)
+    whose review falls on or before `due_by`, in the whole municipality: (resident id,
+    responsible id, review date) rows. Responsible is the resident's primary contact, or
+    when the resident has none, the primary contact of their running agreement."""
+    from django.db.models import BigIntegerField
+    from django.db.models.functions import Coalesce
+
+    from husly.followup.models import PlanVersion
+
+    newest = (PlanVersion.objects.filter(resident=OuterRef("resident"), kind=OuterRef("kind"))
+              .order_by("-number").values("number")[:1])
+    agreement_contact = (FollowUpAgreement.objects.filter(resident=OuterRef("resident"),
+                                                          end_date__isnull=True)
+                         .values("primary_contact_id")[:1])
+    return (PlanVersion.objects.filter(municipality=municipality, review_on__lte=due_by)
+            .annotate(newest=Subquery(newest)).filter(number=F("newest"))
+            .annotate(responsible=Coalesce("resident__primary_contact_id",
+                                           Subquery(agreement_contact),
+                                           output_field=BigIntegerField()))
+            .order_by().values_list("resident_id", "responsible", "review_on"))

@@ -65,6 +65,8 @@ EXPECTED = {
     # they are public (tests/accounts/test_sso.py).
     "accounts:sso_login": ("plain", {r: 404 for r in ROLES}),
     "accounts:sso_callback": ("plain", {r: 404 for r in ROLES}),
+    # Each staff member's own choice of reminder mails.
+    "reminders:settings": ("plain", {r: 200 for r in ROLES}),
     "people:resident_list": ("plain", status_for(READERS)),
     "people:resident_create": ("plain", status_for(REGISTER_RESIDENT)),
     # The property manager reads residents but has no work relation to this one.
