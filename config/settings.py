@@ -5,11 +5,13 @@ DEBUG off, a secret key generated once under var/, two-factor required.
 """
 
 import os
+import re
 import secrets
 from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 
@@ -83,6 +85,7 @@ INSTALLED_APPS = [
     "husly.guidance",
     "husly.forum",
     "husly.costs",
+    "husly.integrations",
     "husly.demo",
     "husly.api",
     "ninja",
@@ -195,6 +198,14 @@ FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 
 # Emergency access (break the glass) lasts this many hours, then needs a new reason.
 HUSLY_BREAK_GLASS_HOURS = int(os.environ.get("HUSLY_BREAK_GLASS_HOURS", "12"))
+
+# Calls per integration token (ADR 0027): "<count>/<s|m|h|d>". Counted in Django's cache, so
+# several web processes need a shared cache to enforce one limit between them.
+HUSLY_API_TOKEN_RATE = os.environ.get("HUSLY_API_TOKEN_RATE", "120/m").strip()
+if not re.fullmatch(r"[1-9][0-9]*/[0-9]*(s|sec|m|min|h|hour|d|day)", HUSLY_API_TOKEN_RATE):
+    raise ImproperlyConfigured(
+        f"HUSLY_API_TOKEN_RATE must look like 120/m (calls per s, m, h or d), not "
+        f"{HUSLY_API_TOKEN_RATE!r}.")
 
 AXES_FAILURE_LIMIT = int(os.environ.get("HUSLY_LOCKOUT_FAILURES", "5"))
 AXES_COOLOFF_TIME = 0.5  # hours
