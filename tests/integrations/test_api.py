@@ -19,7 +19,7 @@ from husly.housing.models import RentArrears
 from husly.integrations.models import IntegrationCall
 from husly.integrations.services import integration_token_revoke
 from tests.conftest import verified_login
-from tests.factories import DwellingFactory, ResidentFactory, TenancyFactory
+from tests.factories import DwellingFactory, ResidentFactory, TenancyFactory, national_id
 from tests.integrations.helpers import bearer, token_make
 
 pytestmark = pytest.mark.django_db
@@ -190,7 +190,8 @@ def test_one_wrong_line_saves_nothing_and_every_wrong_line_is_named(world, munic
         line(homeless),                                          # 2: no tenancy
         line(world["tenant"], amount=0, months=0),               # 3: amount and months
         line(world["tenant"], as_of=tomorrow),                   # 4: in the future
-        {**line(world["tenant"]), "national_id": "01019012345"},  # 5: not in Husly
+        # 5: a valid number, of nobody in Husly
+        {**line(world["tenant"]), "national_id": national_id(datetime.date(1931, 2, 3))},
         line(world["tenant"]),                                   # 6: the same as line 0
     ]
     response = report(world["secret"], lines)
