@@ -282,6 +282,16 @@ def test_vacant_dwellings_come_a_page_at_a_time_with_no_person_data(world):
     assert not AccessLogEntry.objects.exists()
     bad = Client().get(VACANT, {"page_size": 100000}, **bearer(world["secret"]))
     assert bad.status_code == 422
+    assert "page_size" in bad.json()["fields"]
+    assert Client().get(VACANT, {"kind": "castle"}, **bearer(world["secret"])).status_code == 422
+
+
+def test_vacant_dwellings_filter_by_kind_and_leave_out_the_let_ones(world, municipality):
+    DwellingFactory(municipality=municipality, street_address="Omsorg 1", kind="care")
+    listed = Client().get(VACANT, {"kind": "care"}, **bearer(world["secret"])).json()
+    assert [d["street_address"] for d in listed["items"]] == ["Omsorg 1"]
+    everything = Client().get(VACANT, **bearer(world["secret"])).json()
+    assert everything["count"] == 4  # not Storgata 1, which is let
 
 
 # --- Rate limit ----------------------------------------------------------------------------
