@@ -158,6 +158,20 @@ def test_reported_arrears_reach_the_risk_signals_and_the_residents_access_log(wo
     assert "Integrasjon med et annet system (API-token)" in page.content.decode()
 
 
+def test_a_nightly_report_is_not_flagged_as_reading_after_hours(world, team):
+    from husly.access.selectors import outside_working_hours
+
+    night = datetime.datetime.combine(timezone.localdate() - datetime.timedelta(days=1),
+                                      datetime.time(2, 30), tzinfo=timezone.get_current_timezone())
+    with time_machine.travel(night, tick=False):
+        assert report(world["secret"], [line(world["tenant"])]).status_code == 200
+    assert AccessLogEntry.objects.filter(resident=world["tenant"]).exists()
+    since = night - datetime.timedelta(days=1)
+    assert not outside_working_hours(municipality=world["tenant"].municipality,
+                                     team_ids=[team.pk], since=since,
+                                     today=timezone.localdate())
+
+
 def test_the_same_report_twice_changes_nothing_and_a_correction_replaces_the_figures(world):
     lines = [line(world["tenant"])]
     assert report(world["secret"], lines).json()["recorded"] == 1
