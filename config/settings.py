@@ -5,6 +5,7 @@ DEBUG off, a secret key generated once under var/, two-factor required.
 """
 
 import os
+import re
 import secrets
 from pathlib import Path
 
@@ -85,6 +86,7 @@ INSTALLED_APPS = [
     "husly.forum",
     "husly.costs",
     "husly.reminders",
+    "husly.integrations",
     "husly.demo",
     "husly.api",
     "ninja",
@@ -223,6 +225,13 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Husly <husly@localhos
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Where staff reach Husly: the links in the mails start with it.
 HUSLY_BASE_URL = os.environ.get("HUSLY_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Calls per integration token (ADR 0027): "<count>/<s|m|h|d>". Counted in Django's cache, so
+# several web processes need a shared cache to enforce one limit between them.
+HUSLY_API_TOKEN_RATE = os.environ.get("HUSLY_API_TOKEN_RATE", "120/m").strip()
+if not re.fullmatch(r"[1-9][0-9]*/[0-9]*(s|sec|m|min|h|hour|d|day)", HUSLY_API_TOKEN_RATE):
+    raise ImproperlyConfigured(
+        f"HUSLY_API_TOKEN_RATE must look like 120/m (calls per s, m, h or d), not "
+        f"{HUSLY_API_TOKEN_RATE!r}.")
 
 AXES_FAILURE_LIMIT = int(os.environ.get("HUSLY_LOCKOUT_FAILURES", "5"))
 AXES_COOLOFF_TIME = 0.5  # hours

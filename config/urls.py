@@ -2,6 +2,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from husly.api.api import api
+from husly.api.integration import integration_api
 from husly.common import views as common_views
 from husly.common.admin import site as admin_site
 
@@ -23,6 +24,9 @@ urlpatterns = [
     path("forum/", include("husly.forum.urls")),
     path("kostnadsdeling/", include("husly.costs.urls")),
     path("paminnelser/", include("husly.reminders.urls")),
+    path("integrasjoner/", include("husly.integrations.urls")),
+    # Before the staff API, which is mounted on the prefix above it.
+    path("api/v1/integrasjon/", integration_api.urls),
     path("api/v1/", api.urls),
     path("admin/", admin_site.urls),
 ]

@@ -13,6 +13,8 @@ class AccessBasis(models.TextChoices):
     TEAM = "team", _("Member of the team that follows the resident")
     CASE = "case", _("Assigned to an open case")
     BREAK_GLASS = "break_glass", _("Emergency access (break the glass)")
+    # Another system of the municipality with an integration token (ADR 0027).
+    INTEGRATION = "integration", _("Integration with another system (API token)")
 
 
 class AccessLogEntry(MunicipalityScopedModel):

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from husly.access.models import AccessBasis, BreakGlass, Consent
 from husly.accounts.models import Role, RoleAssignment, UnitKind
 from husly.common.models import Category, Municipality
+from husly.integrations.models import IntegrationScope
 
 UNIT_CATEGORIES: dict[str, frozenset[str]] = {
     UnitKind.HOUSING: frozenset({Category.HOUSING}),
@@ -115,6 +116,9 @@ PAGE_ROLES: dict[str, frozenset[str] | None] = {
     # data. Leaders and the administrator keep it, the analyst reads it.
     "cost_sharing": frozenset({Role.TEAM_LEADER, Role.ADMINISTRATOR, Role.ANALYST}),
     "cost_sharing_manage": frozenset({Role.TEAM_LEADER, Role.ADMINISTRATOR}),
+    # Integration tokens for other systems (ADR 0027): created and revoked by the
+    # administrator; the page shows names, operations and the call log, no person data.
+    "integrations": frozenset({Role.ADMINISTRATOR}),
 }
 
 # Counts smaller than this are shown as "< 5" to those who see figures but not people.
@@ -560,3 +564,43 @@ def outcome_count(staff: StaffContext | None, n: int):
     if (staff is not None and outcome_people_shown(staff)) or n == 0 or n >= SMALL_CELL:
         return n
     return f"< {SMALL_CELL}"
+
+
+# Integrations (ADR 0027): another system of the municipality calls the API with a token that
+# names the operations it may use. It acts for the token's municipality only, through the
+# token's own system user, and reads or writes only what its operations need.
+
+# What each operation reads or writes of a resident: rent arrears reported by the finance
+# system are housing information about the lease; reading vacant dwellings touches no one.
+INTEGRATION_SCOPE_CATEGORIES: dict[str, frozenset[str]] = {
+    IntegrationScope.RENT_ARREARS_REPORT: frozenset({Category.HOUSING}),
+    IntegrationScope.VACANT_DWELLINGS_READ: frozenset(),
+}
+
+
+def integration_may(token, scope: str, *, today=None) -> bool:
+    """Whether this token, now, gives the operation `scope`."""
+    today = today or timezone.localdate()
+    return (token.revoked_at is None and token.expires_on >= today
+            and scope in token.scopes and scope in INTEGRATION_SCOPE_CATEGORIES)
+
+
+def integration_context(token) -> StaffContext:
+    """The integration as the services see an actor: its system user, in the token's
+    municipality, with no role (it opens no page)."""
+    return StaffContext(user=token.system_user, municipality=token.municipality)
+
+
+def integration_resident_access(token, resident, scope: str) -> ResidentAccess:
+    """What the operation `scope` of this token touches of `resident`, for the access log.
+    A resident of another municipality is never reached (the callers look up within the
+    token's municipality); asking for one is a bug."""
+    if resident.municipality_id != token.municipality_id:
+        raise ValueError("an integration reaches only its own municipality's residents")
+    categories = INTEGRATION_SCOPE_CATEGORIES.get(scope, frozenset())
+    if not integration_may(token, scope) or not categories:
+        return ResidentAccess(basis=None, categories=frozenset(), hidden=(),
+                              sees_protected_address=False,
+                              denied_reason=_("The token does not give this operation."))
+    return ResidentAccess(basis=AccessBasis.INTEGRATION, categories=categories, hidden=(),
+                          sees_protected_address=False)

@@ -93,7 +93,9 @@ def outside_working_hours(*, municipality, team_ids, since, today):
         .annotate(hour=ExtractHour("accessed_at"), weekday=ExtractIsoWeekDay("accessed_at"))
         .filter(Q(hour__lt=start) | Q(hour__gte=end) | Q(weekday__gte=6)
                 | Q(accessed_at__date__in=holidays))
-        .exclude(basis="break_glass")  # listed, and reviewed, on their own
+        # Emergency access is listed, and reviewed, on its own; integrations run at night by
+        # design and are followed in their tokens' call logs (ADR 0027).
+        .exclude(basis__in=["break_glass", "integration"])
         .select_related("user", "resident", "unit").order_by("-accessed_at")[:200]
     )
 

@@ -16,6 +16,7 @@ NAV = (
     ("outcomes", "outcomes:flow", "/resultater/inn-og-utstrom/"),
     ("access_review", "access:access_review", "/tilgang/gjennomgang/"),
     ("retention", "access:retention", "/tilgang/oppbevaring/"),
+    ("integrations", "integrations:token_list", "/integrasjoner/"),
     ("guidance", "guidance:home", "/metode/"),
 )
 
@@ -29,6 +30,7 @@ def staff(request):
                   "followup": _("My visits"), "board": _("Team board"),
                   "work_orders": _("Work orders"), "allocation_settings": _("Allocation rules"),
                   "access_review": _("Access review"), "retention": _("Retention"),
+                  "integrations": _("Integrations"),
                   "by_name_list": _("Without a home"), "outcomes": _("Outcomes"),
                   "forum": _("Housing forum"), "guidance": _("Method")}
         current = max((prefix for _k, _u, prefix in NAV if request.path.startswith(prefix)),

@@ -29,7 +29,8 @@ api = NinjaAPI(
     title="Husly API", version="1", urls_namespace="api", auth=StaffSession(),
     description="Housing First in the municipality: from application to keys. Every call "
                 "runs the same services and access rules as the pages; refusals answer 422 "
-                "with the reason in the user's language.",
+                "with the reason in the user's language. Other systems of the municipality use "
+                "the integration API with a token instead: /api/v1/integrasjon/docs.",
 )
 
 

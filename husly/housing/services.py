@@ -1,7 +1,7 @@
 """Every write to dwellings, landlords and tenancies."""
 
 import datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -471,6 +471,140 @@ def rent_arrears_record(*, tenancy: Tenancy, amount: Decimal, months_behind: int
                  changes={"tenancy": tenancy, "months_behind": months_behind,
                           "category": category})
     return arrears
+
+
+ARREARS_MONTHS_MAX = 120
+
+
+def _arrears_line_errors(line: dict, today) -> dict[str, list[str]]:
+    from husly.common.identifiers import national_id_validate
+
+    errors: dict[str, list[str]] = {}
+    try:
+        line["national_id"] = national_id_validate(line.get("national_id") or "")
+    except ValidationError as exc:
+        errors["national_id"] = exc.messages
+    amount = line.get("amount")
+    if amount is not None and not isinstance(amount, Decimal):
+        amount = Decimal(amount)
+    if amount is not None and amount.is_finite() and abs(amount) < Decimal("1e9"):
+        # Whole kroner, as the arrears are kept; øre are rounded.
+        amount = line["amount"] = amount.quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    if amount is None or not amount.is_finite() or amount <= 0:
+        errors["amount"] = [_("Give the amount owed in whole kroner, more than 0.")]
+    elif amount >= Decimal("1e9"):
+        errors["amount"] = [_("The amount is too large. Give the amount owed in kroner.")]
+    months = line.get("months_behind")
+    if months is None or not 1 <= months <= ARREARS_MONTHS_MAX:
+        errors["months_behind"] = [_("Give how many months of rent are unpaid, from 1 to "
+                                     "%(max)s.") % {"max": ARREARS_MONTHS_MAX}]
+    as_of = line.get("as_of")
+    if as_of is None:
+        errors["as_of"] = [_("Give the date the arrears were counted.")]
+    elif as_of > today:
+        errors["as_of"] = [_("The date is in the future. Give the date the arrears were "
+                             "counted, today or earlier.")]
+    return errors
+
+
+@transaction.atomic
+def rent_arrears_report(*, municipality, lines: list[dict], by,
+                        category: str = "housing") -> list[dict]:
+    """Rent arrears reported by another system (the finance system's list): one line per
+    tenant, `{"national_id", "amount", "months_behind", "as_of"}`.
+
+    Each line finds the resident by fødselsnummer in `municipality` and the tenancy that runs
+    on `as_of`. Every line is checked first; if any is wrong nothing is saved and the
+    ValidationError's keys are "<line number>.<field>" (from 0). The same report twice
+    changes nothing: a line for a tenancy and date `by` has already reported is "unchanged",
+    or "corrected" when the figures differ; otherwise it is "recorded" through
+    `rent_arrears_record`. Returns one `{"line", "result", "arrears", "resident"}` per line.
+    """
+    from husly.housing.models import RentArrears
+
+    today = timezone.localdate()
+    lines = [dict(line) for line in lines]
+    errors: dict[str, list[str]] = {}
+    for n, line in enumerate(lines):
+        for field, messages in _arrears_line_errors(line, today).items():
+            errors[f"{n}.{field}"] = messages
+    ids = {line["national_id"] for n, line in enumerate(lines)
+           if f"{n}.national_id" not in errors}
+    residents = {r.national_id: r for r in Resident.objects.filter(
+        municipality=municipality, national_id__in=ids)}
+    tenancies: dict[int, list[Tenancy]] = {}
+    for tenancy in (Tenancy.objects.filter(municipality=municipality,
+                                           residents__in=list(residents.values()))
+                    .select_related("dwelling").prefetch_related("residents").distinct()):
+        for resident in tenancy.residents.all():
+            tenancies.setdefault(resident.pk, []).append(tenancy)
+    found: dict[int, tuple] = {}
+    seen: set[tuple] = set()
+    for n, line in enumerate(lines):
+        if any(key.startswith(f"{n}.") for key in errors):
+            continue
+        resident = residents.get(line["national_id"])
+        if resident is None:
+            errors[f"{n}.national_id"] = [_(
+                "No resident in Husly has this fødselsnummer in %(municipality)s. Check the "
+                "number, or leave the line out if the tenant is not in Husly.") % {
+                "municipality": municipality.name}]
+            continue
+        as_of = line["as_of"]
+        running = [t for t in tenancies.get(resident.pk, []) if t.start_date <= as_of
+                   and (t.end_date is None or t.end_date >= as_of)]
+        if not running:
+            errors[f"{n}.as_of"] = [_(
+                "The resident has no tenancy in Husly that runs on %(date)s. Check the date, "
+                "or leave the line out.") % {"date": date_long(as_of)}]
+            continue
+        if len(running) > 1:
+            errors[f"{n}.national_id"] = [_(
+                "The resident has more than one tenancy on %(date)s in Husly. Ask the housing "
+                "service to correct the tenancies, then send the list again.") % {
+                "date": date_long(as_of)}]
+            continue
+        tenancy = running[0]
+        if tenancy.end_date is not None and tenancy.end_date < today:
+            errors[f"{n}.as_of"] = [_(
+                "The tenancy ended on %(date)s. Husly records arrears on running tenancies "
+                "only: leave the line out.") % {"date": date_long(tenancy.end_date)}]
+            continue
+        if (tenancy.pk, as_of) in seen:
+            errors[f"{n}.national_id"] = [_(
+                "The same tenant and date are on an earlier line. Send each tenant once per "
+                "date.")]
+            continue
+        seen.add((tenancy.pk, as_of))
+        found[n] = (resident, tenancy)
+    if errors:
+        raise ValidationError(errors)
+    # The tenancy rows are locked: the same report sent twice at once is recorded once.
+    locked = list(Tenancy.objects.select_for_update().filter(
+        pk__in={t.pk for _r, t in found.values()}).order_by("pk").values_list("pk", flat=True))
+    earlier = {(a.tenancy_id, a.recorded_on): a for a in RentArrears.objects.filter(
+        tenancy_id__in=locked, recorded_by=by, recorded_on__in={d for _t, d in seen})}
+    results = []
+    for n, line in enumerate(lines):
+        resident, tenancy = found[n]
+        amount, months = line["amount"], line["months_behind"]
+        arrears = earlier.get((tenancy.pk, line["as_of"]))
+        if arrears is None:
+            arrears = rent_arrears_record(tenancy=tenancy, amount=amount, months_behind=months,
+                                          category=category, by=by, recorded_on=line["as_of"])
+            result = "recorded"
+        elif arrears.amount == amount and arrears.months_behind == months:
+            result = "unchanged"
+        else:
+            changes = {"amount": [arrears.amount, amount],
+                       "months_behind": [arrears.months_behind, months]}
+            arrears.amount, arrears.months_behind = amount, months
+            arrears.save(update_fields=["amount", "months_behind"])
+            event_record(name="rent_arrears.corrected", actor=by, target=arrears,
+                         changes=changes)
+            result = "corrected"
+        results.append({"line": n, "result": result, "arrears": arrears, "resident": resident})
+    return results
 
 
 PHOTO_MAX_BYTES = 5 * 1024 * 1024

@@ -29,6 +29,7 @@ from tests.factories import (
 )
 from tests.financing.helpers import matrix_args as financing_args
 from tests.housing.test_work_orders import png_upload
+from tests.integrations.helpers import token_make as integration_token_make
 
 ROLES = list(Role.values)
 READERS = {Role.HOUSING_OFFICER, Role.FOLLOWUP_WORKER, Role.NAV_COUNSELLOR, Role.TEAM_LEADER,
@@ -242,6 +243,18 @@ EXPECTED = {
     **{f"api:{name}": ("application", {r: 405 for r in ROLES}) for name in (
         "statement_request", "statement", "decision", "offer", "viewing", "answer", "allocate",
         "meeting", "move_in")},
+    # Integration tokens: the administrator's pages (no person data).
+    "integrations:token_list": ("plain", status_for({Role.ADMINISTRATOR})),
+    "integrations:token_create": ("plain", status_for({Role.ADMINISTRATOR})),
+    "integrations:token_detail": ("integration_token", status_for({Role.ADMINISTRATOR})),
+    "integrations:token_revoke": ("integration_token", status_for({Role.ADMINISTRATOR})),
+    # The API for other systems takes a token, never a session: 401 for every staff member
+    # (405 for a GET on the report); its documentation is public like the staff API's.
+    "integration:api-root": ("plain", {r: 404 for r in ROLES}),
+    "integration:openapi-json": ("plain", {r: 200 for r in ROLES}),
+    "integration:openapi-view": ("plain", {r: 200 for r in ROLES}),
+    "integration:rent_arrears_report": ("plain", {r: 405 for r in ROLES}),
+    "integration:vacant_dwellings": ("plain", {r: 401 for r in ROLES}),
 }
 
 
@@ -344,7 +357,7 @@ def test_every_url_has_a_rule_and_a_page_kind():
         if name.startswith("admin:"):
             continue  # the admin site has one rule of its own: tests/test_hardening.py
         assert name in EXPECTED, f"{name} has no rule in the access matrix"
-        if name != "set_language" and not name.startswith("api:"):
+        if name != "set_language" and not name.startswith(("api:", "integration:")):
             kind = getattr(callback, "husly_page", None)
             assert kind in PAGE_ROLES, f"{name} is not marked with @page(...)"
 
@@ -423,6 +436,9 @@ def world(municipality, other_municipality, team, make_staff):
             "fidelity_item": {"own": [_fidelity(team, "item")],
                               "foreign": [_fidelity(foreign_team, "item")]},
             "landlord": {"own": [landlord.pk], "foreign": [foreign_landlord.pk]},
+            "integration_token": {
+                "own": [integration_token_make(municipality)[0].pk],
+                "foreign": [integration_token_make(other_municipality)[0].pk]},
             "landlord_contact": {"own": [offer.pk]},
             **{f"forum_{what}": {"own": [_forum(municipality, what)],
                                  "foreign": [_forum(other_municipality, what)]}
@@ -485,8 +501,8 @@ def test_access_matrix(client, login, world, role):
 
 def test_anonymous_users_are_sent_to_login(client, world):
     for name, (kind, _expected) in EXPECTED.items():
-        if name.startswith(("accounts:", "api:")) or name in ("set_language", "home", "health",
-                                                               "followup:calendar_feed"):
+        if name.startswith(("accounts:", "api:", "integration:")) or name in (
+                "set_language", "home", "health", "followup:calendar_feed"):
             continue
         url = reverse(name, args=world["args"][kind]["own"])
         post_only = set(_expected.values()) == {405}
