@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "husly.guidance",
     "husly.forum",
     "husly.costs",
+    "husly.imports",
     "husly.demo",
     "husly.api",
     "ninja",

@@ -21,6 +21,7 @@ urlpatterns = [
     path("metode/", include("husly.guidance.urls")),
     path("forum/", include("husly.forum.urls")),
     path("kostnadsdeling/", include("husly.costs.urls")),
+    path("import/", include("husly.imports.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin_site.urls),
 ]

@@ -16,6 +16,7 @@ NAV = (
     ("outcomes", "outcomes:flow", "/resultater/inn-og-utstrom/"),
     ("access_review", "access:access_review", "/tilgang/gjennomgang/"),
     ("retention", "access:retention", "/tilgang/oppbevaring/"),
+    ("imports", "imports:start", "/import/"),
     ("guidance", "guidance:home", "/metode/"),
 )
 
@@ -30,7 +31,8 @@ def staff(request):
                   "work_orders": _("Work orders"), "allocation_settings": _("Allocation rules"),
                   "access_review": _("Access review"), "retention": _("Retention"),
                   "by_name_list": _("Without a home"), "outcomes": _("Outcomes"),
-                  "forum": _("Housing forum"), "guidance": _("Method")}
+                  "forum": _("Housing forum"), "guidance": _("Method"),
+                  "imports": _("Import")}
         current = max((prefix for _k, _u, prefix in NAV if request.path.startswith(prefix)),
                       key=len, default=None)
         for kind, url_name, prefix in NAV:
