@@ -57,3 +57,28 @@ def batch_for(*, municipality, by, kind, data, name="fil.csv", encoding="utf-8",
     batch = services.import_batch_upload(municipality=municipality, by=by, kind=kind,
                                          upload=upload(data, name), encoding=encoding)
     return services.import_batch_map(batch=batch, mapping=mapping or batch.mapping, by=by)
+
+
+def matrix_args(*, municipality, other_municipality, officer) -> dict:
+    """The "import_batch" and "import_receipt" kinds of tests/access/test_matrix.py: an upload
+    of `officer` ready for the check, one imported, and one of another municipality."""
+    from husly.accounts.models import Role
+    from tests.factories import staff_make
+
+    def one(where, by, rows, applied=False):
+        batch = batch_for(municipality=where, by=by, kind="dwellings",
+                          data=csv_bytes(DWELLING_HEADER, rows))
+        if applied:
+            services.import_apply(batch=batch, by=by)
+        return batch.pk
+
+    foreign_officer = staff_make(municipality=other_municipality, role=Role.HOUSING_OFFICER)
+    return {
+        "import_batch": {"own": [one(municipality, officer, [dwelling_row("Matrisevei 1")])],
+                         "foreign": [one(other_municipality, foreign_officer,
+                                         [dwelling_row("Matrisevei 1")])]},
+        "import_receipt": {"own": [one(municipality, officer, [dwelling_row("Matrisevei 2")],
+                                       applied=True)],
+                           "foreign": [one(other_municipality, foreign_officer,
+                                           [dwelling_row("Matrisevei 2")], applied=True)]},
+    }
