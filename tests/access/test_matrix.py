@@ -28,8 +28,8 @@ from tests.factories import (
     staff_make,
 )
 from tests.financing.helpers import matrix_args as financing_args
-from tests.imports.helpers import matrix_args as imports_args
 from tests.housing.test_work_orders import png_upload
+from tests.imports.helpers import matrix_args as imports_args
 
 ROLES = list(Role.values)
 READERS = {Role.HOUSING_OFFICER, Role.FOLLOWUP_WORKER, Role.NAV_COUNSELLOR, Role.TEAM_LEADER,
