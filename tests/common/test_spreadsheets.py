@@ -15,6 +15,9 @@ def test_text_that_starts_like_a_formula_gets_an_apostrophe():
         assert cell_neutralise(text) == "'" + text
     assert cell_neutralise("Kari") == "Kari"
     assert cell_neutralise(-5) == -5
+    # A signed number as text (a change on a page) is no formula that can do harm.
+    for text in ("+1,0", "-2", "-2,5 %", "+12.5%"):
+        assert cell_neutralise(text) == text
 
 
 def _rows():
