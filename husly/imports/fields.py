@@ -180,7 +180,8 @@ def formula_problem(value: str) -> str | None:
     """Why a text cell is refused: it starts like a formula (the character is named, the
     cell's value is not repeated)."""
     if value.startswith(FORMULA_STARTS):
-        start = {"\t": _("a tab"), "\r": _("a line break")}.get(value[0], f"“{value[0]}”")
+        start = {"\t": _("a tab"), "\r": _("a line break")}.get(
+            value[0], _("“%(char)s”") % {"char": value[0]})
         return _("The cell starts with %(start)s, which a spreadsheet program may run as a "
                  "formula. Remove the character or correct the cell.") % {"start": start}
     return None
