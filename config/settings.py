@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "husly.costs",
     "husly.reminders",
     "husly.integrations",
+    "husly.imports",
     "husly.demo",
     "husly.api",
     "ninja",

@@ -27,6 +27,7 @@ urlpatterns = [
     path("integrasjoner/", include("husly.integrations.urls")),
     # Before the staff API, which is mounted on the prefix above it.
     path("api/v1/integrasjon/", integration_api.urls),
+    path("import/", include("husly.imports.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin_site.urls),
 ]

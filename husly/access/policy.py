@@ -119,7 +119,23 @@ PAGE_ROLES: dict[str, frozenset[str] | None] = {
     # Integration tokens for other systems (ADR 0027): created and revoked by the
     # administrator; the page shows names, operations and the call log, no person data.
     "integrations": frozenset({Role.ADMINISTRATOR}),
+    # Imports from the property system and other registers (issue 10): each kind of file by
+    # those who register that kind by hand, and dwellings also by the administrator, who
+    # reads no person data: residents and tenancies carry fødselsnummer, so only the housing
+    # service imports them (a check that says "no resident has this number" tells who is a
+    # resident). The problem list never repeats a cell's value.
+    "imports": frozenset({Role.ADMINISTRATOR, Role.HOUSING_OFFICER, Role.PROPERTY_MANAGER}),
+    "imports_dwellings": frozenset({Role.ADMINISTRATOR, Role.HOUSING_OFFICER,
+                                    Role.PROPERTY_MANAGER}),
+    "imports_residents": frozenset({Role.HOUSING_OFFICER}),
+    "imports_tenancies": frozenset({Role.HOUSING_OFFICER}),
 }
+
+
+def import_kinds(staff) -> list[str]:
+    """The kinds of file (husly.imports.models.ImportKind) the staff member may import."""
+    return [kind for kind in ("dwellings", "residents", "tenancies")
+            if staff.may_open(f"imports_{kind}")]
 
 # Counts smaller than this are shown as "< 5" to those who see figures but not people.
 SMALL_CELL = 5

@@ -17,6 +17,7 @@ NAV = (
     ("access_review", "access:access_review", "/tilgang/gjennomgang/"),
     ("retention", "access:retention", "/tilgang/oppbevaring/"),
     ("integrations", "integrations:token_list", "/integrasjoner/"),
+    ("imports", "imports:start", "/import/"),
     ("guidance", "guidance:home", "/metode/"),
 )
 
@@ -32,7 +33,8 @@ def staff(request):
                   "access_review": _("Access review"), "retention": _("Retention"),
                   "integrations": _("Integrations"),
                   "by_name_list": _("Without a home"), "outcomes": _("Outcomes"),
-                  "forum": _("Housing forum"), "guidance": _("Method")}
+                  "forum": _("Housing forum"), "guidance": _("Method"),
+                  "imports": _("Import")}
         current = max((prefix for _k, _u, prefix in NAV if request.path.startswith(prefix)),
                       key=len, default=None)
         for kind, url_name, prefix in NAV:

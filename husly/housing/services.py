@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from husly.common.events import event_record
+from husly.common.events import changes_between, event_record
 from husly.common.formats import date_long
 from husly.common.identifiers import (
     bruksenhetsnummer_validate,
@@ -239,6 +239,52 @@ def dwelling_register(
         changes={"address": dwelling.address, "matrikkel": str(dwelling.matrikkel), "kind": kind,
                  "status": status, "suitability": [t.code for t in tags]},
     )
+    return dwelling
+
+
+DWELLING_DESCRIPTION_FIELDS = ("postal_place", "matrikkel", "kind", "rooms", "area_m2", "floor",
+                               "has_lift", "wheelchair_accessible")
+
+
+@transaction.atomic
+def dwelling_update(*, dwelling: Dwelling, by, **fields) -> Dwelling:
+    """Correct a dwelling's description (e.g. from the property system's register). The
+    address identifies the dwelling and stays; the status follows its tenancies."""
+    unknown = set(fields) - set(DWELLING_DESCRIPTION_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown dwelling fields: {sorted(unknown)}")
+    dwelling = Dwelling.objects.select_for_update().get(pk=dwelling.pk)
+    errors: dict[str, list[str]] = {}
+    values = dict(fields)
+    if "matrikkel" in values:
+        try:
+            municipality_number, parts = matrikkel_parse(values.pop("matrikkel"))
+        except ValidationError as exc:
+            errors["matrikkel"] = exc.messages
+        else:
+            if municipality_number and municipality_number != dwelling.municipality.number:
+                errors["matrikkel"] = [_(
+                    "The cadastral number starts with another municipality's number "
+                    "(%(got)s). Use %(own)s or leave the municipality number out."
+                ) % {"got": municipality_number, "own": dwelling.municipality.number}]
+            else:
+                values.update(gnr=parts.gnr, bnr=parts.bnr, fnr=parts.fnr, snr=parts.snr)
+    if "rooms" in values and (values["rooms"] is None or values["rooms"] < 1):
+        errors["rooms"] = [_("A dwelling has at least one room.")]
+    if errors:
+        raise ValidationError(errors)
+    old_matrikkel = str(dwelling.matrikkel)
+    diff = changes_between(dwelling, values)
+    for field, value in values.items():
+        setattr(dwelling, field, value)
+    dwelling.full_clean(exclude=["municipality", "landlord"], validate_unique=False)
+    dwelling.save()
+    if diff:
+        for part in ("gnr", "bnr", "fnr", "snr"):
+            diff.pop(part, None)
+        if old_matrikkel != str(dwelling.matrikkel):
+            diff["matrikkel"] = [old_matrikkel, str(dwelling.matrikkel)]
+        event_record(name="dwelling.updated", actor=by, target=dwelling, changes=diff)
     return dwelling
 
 

@@ -5,6 +5,8 @@ import io
 
 from django.http import HttpResponse
 
+from husly.common.spreadsheets import cell_neutralise
+
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -14,9 +16,11 @@ def table_response(*, fmt: str, filename: str, headers: list[str], rows: list[li
 
         book = Workbook()
         sheet = book.active
-        sheet.append([str(h) for h in headers])
+        sheet.append([cell_neutralise(str(h)) for h in headers])
         for row in rows:
-            sheet.append([c if isinstance(c, int | float) else str(c) for c in row])
+            # Numbers stay numbers; text that looks like a formula is written as text.
+            sheet.append([c if isinstance(c, int | float) and not isinstance(c, bool)
+                          else cell_neutralise(str(c)) for c in row])
         buffer = io.BytesIO()
         book.save(buffer)
         response = HttpResponse(buffer.getvalue(), content_type=XLSX)
@@ -25,8 +29,9 @@ def table_response(*, fmt: str, filename: str, headers: list[str], rows: list[li
         buffer = io.StringIO()
         # Semicolons and a BOM: what Excel in a Norwegian locale opens without asking.
         writer = csv.writer(buffer, delimiter=";")
-        writer.writerow([str(h) for h in headers])
-        writer.writerows([[str(c) for c in row] for row in rows])
+        writer.writerow([cell_neutralise(str(h)) for h in headers])
+        writer.writerows([[c if isinstance(c, int | float) and not isinstance(c, bool)
+                           else cell_neutralise(str(c)) for c in row] for row in rows])
         response = HttpResponse("\ufeff" + buffer.getvalue(),
                                 content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'

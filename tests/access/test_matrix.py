@@ -29,6 +29,7 @@ from tests.factories import (
 )
 from tests.financing.helpers import matrix_args as financing_args
 from tests.housing.test_work_orders import png_upload
+from tests.imports.helpers import matrix_args as imports_args
 from tests.integrations.helpers import token_make as integration_token_make
 
 ROLES = list(Role.values)
@@ -46,10 +47,15 @@ RIGHTS = {Role.HOUSING_OFFICER, Role.FOLLOWUP_WORKER, Role.NAV_COUNSELLOR, Role.
 BREAK_GLASS = RIGHTS
 LANDLORDS = {Role.HOUSING_OFFICER, Role.PROPERTY_MANAGER, Role.TEAM_LEADER}
 FORUM = {Role.PROPERTY_MANAGER, Role.FOLLOWUP_WORKER, Role.TEAM_LEADER, Role.HOUSING_OFFICER}
+IMPORTS = {Role.ADMINISTRATOR, Role.HOUSING_OFFICER, Role.PROPERTY_MANAGER}
 
 
 def status_for(allowed: set, yes=200, no=403):
     return {role: (yes if role in allowed else no) for role in ROLES}
+
+
+# An upload is its uploader's (the housing officer's): others who import do not find it.
+IMPORT_BATCH = {**status_for(IMPORTS), Role.ADMINISTRATOR: 404, Role.PROPERTY_MANAGER: 404}
 
 
 # url name -> (how to build the URL, expected GET status per role)
@@ -209,6 +215,13 @@ EXPECTED = {
     "costs:position_edit": ("cost_position",
                             status_for({Role.TEAM_LEADER, Role.ADMINISTRATOR})),
     "costs:year_copy": ("plain", {r: 405 for r in ROLES}),
+    # Imports: the administrator and the property manager import dwellings, the housing
+    # service also residents and tenancies; each upload is seen only by its uploader.
+    "imports:start": ("plain", status_for(IMPORTS)),
+    "imports:mapping": ("import_batch", IMPORT_BATCH),
+    "imports:check": ("import_batch", IMPORT_BATCH),
+    "imports:apply": ("import_batch", {r: 405 for r in ROLES}),
+    "imports:receipt": ("import_receipt", IMPORT_BATCH),
     # The JSON API: the same rules; the endpoints check them themselves (husly.api.api).
     "api:api-root": ("plain", {r: 404 for r in ROLES}),
     "api:openapi-json": ("plain", {r: 200 for r in ROLES}),
@@ -448,6 +461,8 @@ def world(municipality, other_municipality, team, make_staff):
             "financing": financing_args(related=related, unrelated=unrelated, foreign=foreign),
             "cost_position": costs_args(municipality=municipality,
                                         other_municipality=other_municipality),
+            **imports_args(municipality=municipality, other_municipality=other_municipality,
+                           officer=users[Role.HOUSING_OFFICER]),
             "dwelling": {"own": [dwelling.pk], "foreign": [foreign_dwelling.pk]},
             "tenancy": {"own": [tenancy.pk], "foreign": [foreign_tenancy.pk]},
             "application": {"own": [application.pk], "unrelated": [unrelated_application.pk],

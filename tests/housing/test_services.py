@@ -155,3 +155,25 @@ def test_status_let_cannot_be_set_by_hand(municipality):
     services.dwelling_status_set(dwelling=dwelling, status=DwellingStatus.BEING_PREPARED, by=None)
     dwelling.refresh_from_db()
     assert dwelling.status == DwellingStatus.BEING_PREPARED
+
+
+def test_a_dwellings_description_is_corrected_with_one_event(municipality):
+    from husly.common.models import DomainEvent
+
+    dwelling = DwellingFactory(municipality=municipality, matrikkel="38/1", rooms=2)
+    services.dwelling_update(dwelling=dwelling, by=None, rooms=3, matrikkel="38/1/0/4")
+    dwelling.refresh_from_db()
+    assert (dwelling.rooms, str(dwelling.matrikkel)) == (3, "38/1/0/4")
+    event = DomainEvent.objects.get(name="dwelling.updated")
+    assert event.changes == {"rooms": [2, 3], "matrikkel": ["38/1", "38/1/0/4"]}
+    services.dwelling_update(dwelling=dwelling, by=None, rooms=3)
+    assert DomainEvent.objects.filter(name="dwelling.updated").count() == 1
+
+
+@pytest.mark.parametrize("fields", [{"rooms": 0}, {"matrikkel": "0000-38/1"},
+                                    {"matrikkel": "38"}])
+def test_a_wrong_correction_of_a_dwelling_is_refused_by_field(municipality, fields):
+    dwelling = DwellingFactory(municipality=municipality)
+    with pytest.raises(ValidationError) as exc:
+        services.dwelling_update(dwelling=dwelling, by=None, **fields)
+    assert set(exc.value.message_dict) == set(fields)
