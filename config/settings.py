@@ -253,8 +253,9 @@ HUSLY_OIDC_SCOPES = os.environ.get("HUSLY_OIDC_SCOPES", "").strip() or "openid e
 HUSLY_OIDC_NAME = os.environ.get("HUSLY_OIDC_NAME", "").strip() or "Entra ID"
 HUSLY_OIDC_USERNAME_CLAIM = os.environ.get("HUSLY_OIDC_USERNAME_CLAIM", "").strip() or "email"
 HUSLY_OIDC_USERNAME_FIELD = os.environ.get("HUSLY_OIDC_USERNAME_FIELD", "").strip() or "email"
-if HUSLY_OIDC_USERNAME_FIELD not in {"email", "username"}:
-    raise ImproperlyConfigured("HUSLY_OIDC_USERNAME_FIELD must be email or username.")
+if HUSLY_OIDC_USERNAME_FIELD not in {"email", "username", "sso_identifier"}:
+    raise ImproperlyConfigured(
+        "HUSLY_OIDC_USERNAME_FIELD must be email, username or sso_identifier.")
 # private_key_jwt instead of the client secret (ID-porten, HelseID): a private RSA or EC key,
 # a JWK (JSON) or PEM file readable by the service user only; its key id for a PEM file.
 HUSLY_OIDC_PRIVATE_KEY_FILE = os.environ.get("HUSLY_OIDC_PRIVATE_KEY_FILE", "").strip()

@@ -74,6 +74,7 @@ class StaffAdmin(ScopedModelAdmin, UserAdmin):
     fieldsets = (
         (None, {"fields": ("username", "password_link")}),
         (_("Personal info"), {"fields": ("first_name", "last_name", "email", "phone")}),
+        (_("Single sign-on"), {"fields": ("sso_identifier",)}),
         (_("Permissions"), {"fields": ("is_active", "is_staff", "is_health_personnel",
                                         "cleared_for_protected_addresses")}),
         (_("Important dates"), {"fields": ("last_login", "date_joined")}),

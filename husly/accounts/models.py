@@ -53,12 +53,25 @@ class User(AbstractUser):
         _("cleared for protected addresses"), default=False,
     )
     phone = models.CharField(_("phone"), max_length=20, blank=True)
+    # Providers that name staff by something other than e-mail: ID-porten's pid, HelseID's
+    # HPR number or pid, Entra's object id (HUSLY_OIDC_USERNAME_FIELD=sso_identifier).
+    sso_identifier = models.CharField(
+        _("identifier at single sign-on"), max_length=120, blank=True,
+        help_text=_("Only when single sign-on names staff by something other than the e-mail "
+                    "address: the staff member's pid (fødselsnummer) at ID-porten, HPR number "
+                    "or pid at HelseID, or object id at Entra ID."),
+    )
 
     objects = UserManager()
 
     class Meta:
         verbose_name = _("staff member")
         verbose_name_plural = _("staff")
+        constraints = [
+            models.UniqueConstraint(fields=["sso_identifier"],
+                                    condition=~models.Q(sso_identifier=""),
+                                    name="user_sso_identifier_unique"),
+        ]
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username

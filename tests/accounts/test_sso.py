@@ -168,6 +168,26 @@ def test_the_username_claim_can_match_the_husly_username(sso_site, settings, mun
     assert _signed_in(browser, sso_site)
 
 
+def test_a_provider_naming_staff_by_an_identifier_matches_the_sso_identifier(
+        sso_site, settings, municipality):
+    # Given a provider that names people by an id (ID-porten's pid, HelseID's HPR number)
+    settings.HUSLY_OIDC_USERNAME_CLAIM = "sub"
+    settings.HUSLY_OIDC_USERNAME_FIELD = "sso_identifier"
+    user = _officer(municipality, email="", username="kari.n")
+    User.objects.filter(pk=user.pk).update(sso_identifier="hpr-9144889")
+    other = requests.Session()
+    # A colleague whose identifier is not recorded is refused, even with the same username
+    refused = other.get(walk_to_callback(other, sso_site, "kari.n"), allow_redirects=False)
+    assert refused.status_code == 403
+    assert not _signed_in(other, sso_site)
+    # The staff member with that identifier gets in
+    browser = requests.Session()
+    response = browser.get(walk_to_callback(browser, sso_site, "hpr-9144889"),
+                           allow_redirects=False)
+    assert response.status_code == 302
+    assert _signed_in(browser, sso_site)
+
+
 def test_two_users_with_the_same_email_are_refused(sso_site, municipality):
     _officer(municipality, email="felles@kommune.test", username="en")
     _officer(municipality, email="Felles@kommune.test", username="to")
