@@ -234,7 +234,7 @@ class Generator:
         self.t_user = t("user", User, [
             "password", "is_superuser", "username", "first_name", "last_name", "email",
             "is_staff", "is_active", "date_joined", "is_health_personnel",
-            "cleared_for_protected_addresses", "phone"])
+            "cleared_for_protected_addresses", "phone", "sso_identifier"])
         self.t_role = t("role", RoleAssignment, ["municipality", "user", "role", "unit"])
         self.t_team = t("team", Team, ["municipality", "name", "review_interval_weeks"])
         self.t_member = t("member", TeamMembership, ["team", "user", "is_leader"])
@@ -332,7 +332,7 @@ class Generator:
               is_staff=False) -> int:
         return self.t_user.add(self.password, False, username, first, last, "", is_staff, True,
                                datetime.datetime(self.history_start.year, 1, 1, tzinfo=UTC),
-                               health, cleared, "")
+                               health, cleared, "", "")
 
     # -- one municipality ---------------------------------------------------------------
 
