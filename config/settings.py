@@ -108,6 +108,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "husly.accounts.middleware.SsoLogoutFormActionMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -261,6 +262,7 @@ if HUSLY_OIDC_USERNAME_FIELD not in {"email", "username", "sso_identifier"}:
 HUSLY_OIDC_PRIVATE_KEY_FILE = os.environ.get("HUSLY_OIDC_PRIVATE_KEY_FILE", "").strip()
 HUSLY_OIDC_PRIVATE_KEY_ID = os.environ.get("HUSLY_OIDC_PRIVATE_KEY_ID", "").strip()
 HUSLY_OIDC_REQUIRE_MFA = env_flag("HUSLY_OIDC_REQUIRE_MFA")
+HUSLY_OIDC_LOGOUT = env_flag("HUSLY_OIDC_LOGOUT")
 HUSLY_OIDC_TIMEOUT_SECONDS = float(os.environ.get("HUSLY_OIDC_TIMEOUT_SECONDS", "10"))
 
 CONTENT_SECURITY_POLICY = {

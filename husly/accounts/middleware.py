@@ -1,3 +1,5 @@
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -63,3 +65,27 @@ def two_factor_step(user) -> str | None:
     if settings.HUSLY_REQUIRE_2FA:
         return "accounts:otp_setup"
     return None
+
+
+class SsoLogoutFormActionMiddleware:
+    """Lets the "Logg ut" form of a single sign-on session go on to the provider's sign-out.
+
+    Browsers hold a form's redirect to the CSP's form-action too, which is 'self' only; for a
+    session opened by single sign-on, with HUSLY_OIDC_LOGOUT on, the provider's origin is
+    added. Listed after csp.middleware.CSPMiddleware, so it answers before the header is made.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        from husly.accounts import sso
+
+        if request.session.get(sso.SESSION_ID_TOKEN) and (endpoint := sso.sso_logout_endpoint()):
+            parts = urlsplit(endpoint)
+            update = dict(getattr(response, "_csp_update", None) or {})
+            update["form-action"] = [*update.get("form-action", []),
+                                     f"{parts.scheme}://{parts.netloc}"]
+            response._csp_update = update
+        return response

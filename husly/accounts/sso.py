@@ -12,6 +12,7 @@ import logging
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import urlencode
 
 import requests
 from authlib.common.errors import AuthlibBaseError
@@ -32,6 +33,8 @@ from husly.accounts.middleware import SESSION_SSO_USER
 log = logging.getLogger(__name__)
 
 SESSION_NEXT = "husly_sso_next"
+# The provider's ID token, kept for the sign-out (its hint tells the provider whose session).
+SESSION_ID_TOKEN = "husly_sso_id_token"
 
 # RFC 8176 authentication method references; "mfa" says it outright, two methods say it too.
 # ID-porten names its levels in `acr`: both of these take two factors.
@@ -176,8 +179,41 @@ def sso_complete(request):
     next_url = request.session.pop(SESSION_NEXT, None) or reverse("home")
     login(request, user)
     request.session[SESSION_SSO_USER] = str(user.pk)
+    if token.get("id_token"):
+        request.session[SESSION_ID_TOKEN] = token["id_token"]
     services.staff_signed_in(user=user, method="oidc")
     return user, next_url
+
+
+def sso_logout_endpoint() -> str | None:
+    """The provider's end_session_endpoint when Husly signs out there too (HUSLY_OIDC_LOGOUT,
+    OpenID Connect RP-Initiated Logout 1.0), else None.
+
+    Off by default: at Entra ID it ends the person's whole Microsoft session, Outlook with it.
+    ID-porten wants it: on a shared PC the next person must not come in as the last one.
+    """
+    if not (settings.HUSLY_OIDC_LOGOUT and sso_enabled()):
+        return None
+    try:
+        return sso_client().load_server_metadata().get("end_session_endpoint") or None
+    except (requests.RequestException, ValueError, RuntimeError) as exc:
+        log.warning("SSO: no sign-out at the provider, its discovery document could not be "
+                    "read (%s)", type(exc).__name__)
+        return None
+
+
+def sso_logout_url(request, *, id_token: str) -> str | None:
+    """Where the browser goes after Husly's own sign-out so that the provider's session ends
+    too; None when it does not, and the login page follows as before."""
+    endpoint = sso_logout_endpoint() if id_token else None
+    if not endpoint:
+        return None
+    query = urlencode({
+        "id_token_hint": id_token,
+        "post_logout_redirect_uri": request.build_absolute_uri(reverse("accounts:login")),
+        "client_id": settings.HUSLY_OIDC_CLIENT_ID,
+    })
+    return f"{endpoint}{'&' if '?' in endpoint else '?'}{query}"
 
 
 def _with_userinfo(client, token, claims: dict) -> dict:

@@ -151,7 +151,12 @@ def otp_setup(request):
 @require_POST
 @page("public")
 def logout_view(request):
+    # Read before logout(), which empties the session.
+    id_token = request.session.get(sso.SESSION_ID_TOKEN, "")
     logout(request)
+    provider_logout = sso.sso_logout_url(request, id_token=id_token)
+    if provider_logout:
+        return HttpResponseRedirect(provider_logout)
     return redirect("accounts:login")
 
 

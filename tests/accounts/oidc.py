@@ -119,6 +119,12 @@ class _Form(HTMLParser):
             self._in_form = False
 
 
+def provider_form(html: str) -> _Form:
+    form = _Form()
+    form.feed(html)
+    return form
+
+
 def walk_to_callback(browser: requests.Session, husly_url: str, login: str, *,
                      abort: bool = False, start: str = "/konto/sso/") -> str:
     """From Husly's SSO link through the provider's login and consent pages, following every

@@ -2,8 +2,8 @@
 // Usage: node tests/accounts/oidc_provider.mjs PORT REDIRECT_URI [CLIENT_JWKS_JSON]
 // It serves http://127.0.0.1:PORT on loopback only, with static clients ("husly" with a
 // client secret; "husly-jwt" with private_key_jwt, when the client's public JWKS is given)
-// and the library's development login and consent pages: any login name signs in, and the
-// account's claims are made from it (login "kari" -> email "kari@kommune.test").
+// and the library's development login, consent and sign-out pages: any login name signs in,
+// and the account's claims are made from it (login "kari" -> email "kari@kommune.test").
 // Never for production.
 import Provider from 'oidc-provider';
 
@@ -15,6 +15,8 @@ if (!port || !redirectUri) {
 const issuer = `http://127.0.0.1:${port}`;
 const common = {
   redirect_uris: [redirectUri],
+  // Husly's login page, where the provider's sign-out sends the browser back (HUSLY_OIDC_LOGOUT).
+  post_logout_redirect_uris: [new URL('/konto/logg-inn/', redirectUri).href],
   grant_types: ['authorization_code'],
   response_types: ['code'],
 };

@@ -2,7 +2,7 @@
 (tests/accounts/oidc_provider.mjs): the browser's part is walked over HTTP with `requests`,
 Husly is the live server. The provider signs the ID token; Husly checks it against the JWKS."""
 
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 import pytest
 import requests
@@ -14,7 +14,8 @@ from husly.accounts import services as accounts
 from husly.accounts.models import Role, User
 from husly.accounts.sso import mfa_passed
 from husly.common.models import DomainEvent
-from tests.accounts.oidc import IDP_NAME, walk_to_callback
+from tests.accounts.oidc import CALLBACK_PATH, IDP_NAME, provider_form, walk_to_callback
+from tests.conftest import verified_login
 from tests.factories import staff_make
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -292,3 +293,83 @@ def test_a_wrong_client_key_is_refused_by_the_provider(sso_site, settings, tmp_p
     assert response.status_code == 400
     assert "kunne ikke bekreftes" in response.text
     assert not _signed_in(browser, sso_site)
+
+
+def _provider_asks_for_login(browser: requests.Session, husly_url: str) -> bool:
+    """Start a new single sign-on: does the provider show its login form, or does it know the
+    person already and send the browser straight back?"""
+    response = browser.get(husly_url + "/konto/sso/", allow_redirects=False)
+    while response.is_redirect:
+        location = urljoin(response.url, response.headers["Location"])
+        if location.startswith(husly_url + CALLBACK_PATH):
+            return False
+        response = browser.get(location, allow_redirects=False)
+    return "login" in provider_form(response.text).fields
+
+
+def _log_out(browser: requests.Session, husly_url: str) -> requests.Response:
+    browser.get(husly_url + reverse("people:resident_list"))  # the page with "Logg ut"
+    return browser.post(husly_url + reverse("accounts:logout"), allow_redirects=False,
+                        data={"csrfmiddlewaretoken": browser.cookies["csrftoken"]},
+                        headers={"Referer": husly_url + reverse("people:resident_list")})
+
+
+def test_signing_out_ends_the_session_at_the_provider_too(sso_site, settings, oidc_provider,
+                                                          municipality):
+    # Given an install that signs out at the provider too (as ID-porten wants)
+    settings.HUSLY_OIDC_LOGOUT = True
+    _officer(municipality, email="kari@kommune.test")
+    browser = requests.Session()
+    browser.get(walk_to_callback(browser, sso_site, "kari"), allow_redirects=False)
+    assert _signed_in(browser, sso_site)
+    assert not _provider_asks_for_login(browser, sso_site)  # the provider knows her
+    browser.get(walk_to_callback(browser, sso_site, "kari"), allow_redirects=False)
+    # Her pages let the "Logg ut" form go on to the provider (CSP form-action)
+    page = browser.get(sso_site + reverse("people:resident_list"))
+    form_action = next(part for part in page.headers["Content-Security-Policy"].split(";")
+                       if part.strip().startswith("form-action"))
+    assert oidc_provider.issuer in form_action
+    # When she logs out of Husly
+    response = _log_out(browser, sso_site)
+    # Then Husly's session is gone and the browser goes to the provider's sign-out
+    assert response.status_code == 302
+    location = response.headers["Location"]
+    assert location.startswith(oidc_provider.issuer + "/")
+    query = dict(parse_qsl(urlsplit(location).query))
+    assert query["post_logout_redirect_uri"] == sso_site + reverse("accounts:login")
+    assert query["client_id"] == "husly"
+    assert query["id_token_hint"].count(".") == 2
+    assert not _signed_in(browser, sso_site)
+    # She confirms at the provider and is back at Husly's login page
+    confirm = browser.get(location)
+    form = provider_form(confirm.text)
+    back = browser.post(urljoin(confirm.url, form.action), data={**form.fields, "logout": "yes"},
+                        allow_redirects=False)
+    assert back.status_code in (302, 303)
+    assert back.headers["Location"] == sso_site + reverse("accounts:login")
+    # And the next sign-in asks for her login again: the provider's session ended too
+    assert _provider_asks_for_login(browser, sso_site)
+
+
+def test_signing_out_is_local_unless_asked(sso_site, oidc_provider, municipality):
+    # Given an install that keeps the provider's session (the default, for Entra ID)
+    _officer(municipality, email="kari@kommune.test")
+    browser = requests.Session()
+    browser.get(walk_to_callback(browser, sso_site, "kari"), allow_redirects=False)
+    page = browser.get(sso_site + reverse("people:resident_list"))
+    assert oidc_provider.issuer not in page.headers["Content-Security-Policy"]
+    response = _log_out(browser, sso_site)
+    # Then the login page follows, Husly's session is gone and the provider's is not
+    assert response.headers["Location"] == reverse("accounts:login")
+    assert not _signed_in(browser, sso_site)
+    assert not _provider_asks_for_login(browser, sso_site)
+
+
+def test_a_password_session_signs_out_locally_with_provider_sign_out_on(sso_site, settings,
+                                                                        client, municipality):
+    settings.HUSLY_OIDC_LOGOUT = True
+    verified_login(client, _officer(municipality, email="kari@kommune.test"))
+    page = client.get(reverse("people:resident_list"))
+    assert "127.0.0.1" not in page.headers["Content-Security-Policy"]
+    response = client.post(reverse("accounts:logout"))
+    assert response.headers["Location"] == reverse("accounts:login")

@@ -62,3 +62,27 @@ def test_a_person_without_a_husly_role_reads_why(page, sso_site, municipality):
     page.get_by_role("link", name="Tilbake til innloggingssiden").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Logg inn i Husly")
     expect(page.get_by_role("button", name="Logg ut")).to_have_count(0)
+
+
+def test_logging_out_signs_out_at_the_provider_when_asked(page, sso_site, settings, municipality):
+    # Given an install that signs out at the provider too (HUSLY_OIDC_LOGOUT, as ID-porten wants)
+    settings.HUSLY_OIDC_LOGOUT = True
+    officer = staff_make(municipality=municipality, role=Role.HOUSING_OFFICER,
+                         username="bolig")
+    User.objects.filter(pk=officer.pk).update(email="kari@kommune.test")
+    page.goto(f"{sso_site}/konto/logg-inn/")
+    page.get_by_role("link", name=f"Logg inn med {IDP_NAME}").click()
+    _sign_in_at_the_provider(page, "kari")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Beboere")
+
+    # When she logs out, the browser may go on to the provider (the CSP lets the form through)
+    page.get_by_role("button", name="Logg ut").click()
+    expect(page).to_have_url(re.compile(r"^http://127\.0\.0\.1:\d+/session/end"))
+    page.get_by_role("button", name="Yes, sign me out").click()
+
+    # Then she is back at Husly's login page, and the provider asks who she is next time
+    expect(page).to_have_url(f"{sso_site}/konto/logg-inn/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Logg inn i Husly")
+    assert not page.csp_violations
+    page.get_by_role("link", name=f"Logg inn med {IDP_NAME}").click()
+    expect(page.locator("input[name=login]")).to_be_visible()
