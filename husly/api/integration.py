@@ -149,8 +149,8 @@ that resident's access log as "Integrasjon: &lt;name of the token&gt;".
 ```sh
 curl -X POST https://husly.example.kommune.no/api/v1/integrasjon/husleierestanser \\
   -H "Authorization: Bearer $HUSLY_TOKEN" -H "Content-Type: application/json" \\
-  -d '{"lines": [{"national_id": "17059012345", "amount": 15600,
-                  "months_behind": 2, "as_of": "2026-03-12"}]}'
+  -d '{"complete": true, "lines": [{"national_id": "17059012345", "amount": 15600,
+                                    "months_behind": 2, "as_of": "2026-03-12"}]}'
 curl -H "Authorization: Bearer $HUSLY_TOKEN" \\
   "https://husly.example.kommune.no/api/v1/integrasjon/ledige-boliger?page=1"
 ```
@@ -338,6 +338,12 @@ class ArrearsReportIn(Schema):
     lines: list[ArrearsLineIn] = Field(..., max_length=REPORT_LINES_MAX, description=(
         f"One line per tenant in arrears, at most {REPORT_LINES_MAX} in one call. An empty "
         "list is a valid report (nobody in arrears)."))
+    complete: bool = Field(False, description=(
+        "true: `lines` is the whole list of tenants in arrears today. Arrears that the "
+        "municipality's integrations reported before and that are not on it (paid, or "
+        "replaced by the figures on it) are marked as settled today. Arrears recorded by "
+        "staff in Husly are never changed. false (the default): the lines are added, "
+        "nothing is settled."))
 
 
 class ArrearsLineOut(Schema):
@@ -352,6 +358,8 @@ class ArrearsReportOut(Schema):
     recorded: int
     corrected: int
     unchanged: int
+    settled: int = Field(..., description="Earlier arrears marked as settled because a "
+                         "complete list no longer has them (always 0 without `complete`).")
     lines: list[ArrearsLineOut]
 
 
@@ -366,14 +374,17 @@ def rent_arrears_report(request, payload: ArrearsReportIn):
 
     Every line is checked first: if any line is wrong, nothing is saved and the answer (422)
     lists each wrong line with its fields. Sending the same report again changes nothing
-    (each line answers `unchanged`), so a call that timed out can safely be repeated."""
+    (each line answers `unchanged`, nothing more is settled), so a call that timed out can
+    safely be repeated. Send `"complete": true` with the whole list, e.g. nightly, and the
+    tenants who have paid are no longer shown as in arrears."""
     lines = [line.dict() for line in payload.lines]
-    results = integration_services.integration_rent_arrears_report(
-        token=request.auth.token, lines=lines)
+    results, settled = integration_services.integration_rent_arrears_report(
+        token=request.auth.token, lines=lines, complete=payload.complete)
     counts = {kind: sum(1 for r in results if r["result"] == kind)
               for kind in ("recorded", "corrected", "unchanged")}
     _log(request, 200, len(lines))
-    return {**counts, "lines": [{"line": r["line"], "result": r["result"]} for r in results]}
+    return {**counts, "settled": len(settled),
+            "lines": [{"line": r["line"], "result": r["result"]} for r in results]}
 
 
 class VacantDwellingOut(Schema):

@@ -50,6 +50,17 @@ def dwelling_tenancies(*, dwelling: Dwelling):
     )
 
 
+def resident_open_arrears(*, resident: Resident, categories) -> list:
+    """The resident's rent arrears not yet settled, in the categories the reader may read,
+    newest first, with who recorded them (a staff member, or an integration's name)."""
+    from husly.housing.models import RentArrears
+
+    return list(RentArrears.objects.filter(
+        municipality_id=resident.municipality_id, tenancy__residents=resident,
+        settled_on__isnull=True, category__in=list(categories))
+        .select_related("recorded_by").order_by("-recorded_on", "-pk"))
+
+
 def tenancy_get(*, staff: StaffContext, pk: int) -> Tenancy:
     if staff.municipality is None:
         raise Http404

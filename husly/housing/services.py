@@ -519,6 +519,29 @@ def rent_arrears_record(*, tenancy: Tenancy, amount: Decimal, months_behind: int
     return arrears
 
 
+@transaction.atomic
+def rent_arrears_settle(*, arrears, by, settled_on=None):
+    """The arrears are paid or otherwise settled: no longer a sign that the home is at risk.
+    The record stays, with the date, in the resident's history."""
+    from husly.housing.models import RentArrears
+
+    settled_on = settled_on or timezone.localdate()
+    arrears = RentArrears.objects.select_for_update().get(pk=arrears.pk)
+    if arrears.settled_on is not None:
+        raise ValidationError({"arrears": [_(
+            "These arrears were marked as settled on %(date)s already.") % {
+            "date": date_long(arrears.settled_on)}]})
+    if settled_on < arrears.recorded_on or settled_on > timezone.localdate():
+        raise ValidationError({"settled_on": [_(
+            "Give a date from %(recorded)s to today.") % {
+            "recorded": date_long(arrears.recorded_on)}]})
+    arrears.settled_on = settled_on
+    arrears.save(update_fields=["settled_on"])
+    event_record(name="rent_arrears.settled", actor=by, target=arrears,
+                 changes={"settled_on": settled_on})
+    return arrears
+
+
 ARREARS_MONTHS_MAX = 120
 
 
@@ -554,8 +577,8 @@ def _arrears_line_errors(line: dict, today) -> dict[str, list[str]]:
 
 
 @transaction.atomic
-def rent_arrears_report(*, municipality, lines: list[dict], by,
-                        category: str = "housing") -> list[dict]:
+def rent_arrears_report(*, municipality, lines: list[dict], by, category: str = "housing",
+                        replaces_reports_of=None) -> tuple[list[dict], list]:
     """Rent arrears reported by another system (the finance system's list): one line per
     tenant, `{"national_id", "amount", "months_behind", "as_of"}`.
 
@@ -564,7 +587,13 @@ def rent_arrears_report(*, municipality, lines: list[dict], by,
     ValidationError's keys are "<line number>.<field>" (from 0). The same report twice
     changes nothing: a line for a tenancy and date `by` has already reported is "unchanged",
     or "corrected" when the figures differ; otherwise it is "recorded" through
-    `rent_arrears_record`. Returns one `{"line", "result", "arrears", "resident"}` per line.
+    `rent_arrears_record`.
+
+    With `replaces_reports_of` (users: the systems whose reports this list takes over), the
+    lines are the whole list: every open arrears of the category those users reported and
+    that is not on this list (paid, or replaced by the figures on it) is settled today.
+    Returns one `{"line", "result", "arrears", "resident"}` per line, and the arrears
+    settled.
     """
     from husly.housing.models import RentArrears
 
@@ -628,8 +657,10 @@ def rent_arrears_report(*, municipality, lines: list[dict], by,
     # The tenancy rows are locked: the same report sent twice at once is recorded once.
     locked = list(Tenancy.objects.select_for_update().filter(
         pk__in={t.pk for _r, t in found.values()}).order_by("pk").values_list("pk", flat=True))
+    # Open ones only: arrears settled since are owed again when a list has them again.
     earlier = {(a.tenancy_id, a.recorded_on): a for a in RentArrears.objects.filter(
-        tenancy_id__in=locked, recorded_by=by, recorded_on__in={d for _t, d in seen})}
+        tenancy_id__in=locked, recorded_by=by, recorded_on__in={d for _t, d in seen},
+        settled_on__isnull=True)}
     results = []
     for n, line in enumerate(lines):
         resident, tenancy = found[n]
@@ -650,7 +681,15 @@ def rent_arrears_report(*, municipality, lines: list[dict], by,
                          changes=changes)
             result = "corrected"
         results.append({"line": n, "result": result, "arrears": arrears, "resident": resident})
-    return results
+    settled = []
+    if replaces_reports_of is not None:
+        listed = {r["arrears"].pk for r in results}
+        for arrears in (RentArrears.objects.filter(
+                municipality=municipality, recorded_by__in=replaces_reports_of,
+                category=category, settled_on__isnull=True)
+                .exclude(pk__in=listed).order_by("pk")):
+            settled.append(rent_arrears_settle(arrears=arrears, by=by, settled_on=today))
+    return results, settled
 
 
 PHOTO_MAX_BYTES = 5 * 1024 * 1024

@@ -12,6 +12,8 @@ urlpatterns = [
     path("arbeidsordrer/", views.work_order_list, name="work_order_list"),
     path("beboere/<int:resident_pk>/husleierestanse/", views.arrears_record,
          name="arrears_record"),
+    path("beboere/<int:resident_pk>/husleierestanse/oppgjort/", views.arrears_settle,
+         name="arrears_settle"),
     path("arbeidsordrer/<int:pk>/", views.work_order_detail, name="work_order_detail"),
     path("arbeidsordrer/<int:pk>/bilde/", views.work_order_photo, name="work_order_photo"),
     path("arbeidsordrer/<int:pk>/bilde/<int:photo_pk>/", views.work_order_photo_file,

@@ -186,6 +186,35 @@ def arrears_record(request, resident_pk: int):
     return redirect("people:resident_detail", pk=resident.pk)
 
 
+@require_POST
+@page("arrears")
+def arrears_settle(request, resident_pk: int):
+    """"Gjort opp": the housing service or NAV marks arrears in its own category as settled."""
+    from husly.access.policy import arrears_recording_category
+    from husly.people.selectors import resident_get
+
+    staff = request.staff
+    resident = resident_get(staff=staff, pk=resident_pk)
+    category = arrears_recording_category(staff, resident)
+    if category is None:
+        raise PermissionDenied
+    arrears = next((a for a in selectors.resident_open_arrears(
+        resident=resident, categories=[category])
+        if str(a.pk) == request.POST.get("arrears", "")), None)
+    if arrears is None:
+        messages.error(request, _("These arrears are settled already or are not for you to "
+                                  "settle. Reload the page to see the arrears as they are."))
+    else:
+        try:
+            services.rent_arrears_settle(arrears=arrears, by=staff.user)
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("The rent arrears are marked as settled."))
+    return redirect("people:resident_detail", pk=resident.pk)
+
+
 @page("work_order_create")
 def work_order_create(request, pk: int):
     from husly.housing.forms import WorkOrderForm

@@ -117,19 +117,33 @@ def integration_call_record(*, token: IntegrationToken, operation: str, status: 
 
 
 @transaction.atomic
-def integration_rent_arrears_report(*, token: IntegrationToken, lines: list[dict]) -> list:
+def integration_rent_arrears_report(*, token: IntegrationToken, lines: list[dict],
+                                    complete: bool = False) -> tuple[list, list]:
     """The finance system's rent-arrears list, recorded as the integration's system user in
-    the housing category; each resident it touches gets a row in their access log."""
+    the housing category; each resident it touches, or whose arrears it settles, gets a row
+    in their access log.
+
+    A `complete` list replaces what the municipality's integrations reported before, this
+    token's and those of tokens since revoked or replaced (a new token for the same system
+    must not leave the old one's arrears open); arrears recorded by staff are never touched,
+    since the finance system may not know of rent to a private landlord."""
     from husly.access.policy import integration_context, integration_resident_access
     from husly.access.services import access_log_record
+    from husly.accounts.models import User
     from husly.housing.services import rent_arrears_report
 
     scope = IntegrationScope.RENT_ARREARS_REPORT
-    results = rent_arrears_report(municipality=token.municipality, lines=lines,
-                                  by=token.system_user)
+    systems = User.objects.filter(integration_token__municipality=token.municipality)
+    results, settled = rent_arrears_report(
+        municipality=token.municipality, lines=lines, by=token.system_user,
+        replaces_reports_of=systems if complete else None)
     context = integration_context(token)
-    for resident in {r["resident"].pk: r["resident"] for r in results}.values():
+    touched = {r["resident"].pk: r["resident"] for r in results}
+    for arrears in settled:
+        for resident in arrears.tenancy.residents.all():
+            touched.setdefault(resident.pk, resident)
+    for resident in touched.values():
         access_log_record(staff=context, resident=resident,
                           access=integration_resident_access(token, resident, scope),
                           view="api_integration_rent_arrears")
-    return results
+    return results, settled

@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 
 from husly.access.decorators import page
 from husly.access.policy import (
+    arrears_recording_category,
     may_break_glass,
     may_change_protected_address,
     may_change_relation,
@@ -76,12 +77,18 @@ def resident_detail(request, pk: int):
             tenancy.address_visible = resident_shows_address(staff, resident)
             tenancies.append(tenancy)
     notes = list(selectors.resident_notes(resident=resident, categories=access.categories))
+    from husly.housing.selectors import resident_open_arrears
+
+    arrears = resident_open_arrears(resident=resident, categories=access.categories)
+    settles_arrears = arrears_recording_category(staff, resident) if arrears else None
     sections = []
     for category in Category:
         sections.append({
             "category": category,
             "readable": access.reads(category),
             "notes": [n for n in notes if n.category == category],
+            "arrears": [a for a in arrears if a.category == category],
+            "settles_arrears": settles_arrears == category,
             "hidden_reason": next(
                 (h.reason for h in access.hidden if h.category == category), ""
             ),

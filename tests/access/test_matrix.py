@@ -128,6 +128,7 @@ EXPECTED = {
     "followup:without_agreement": ("plain", status_for(FOLLOWUP)),
     "followup:at_risk": ("plain", status_for(FOLLOWUP)),
     "housing:arrears_record": ("related_resident", {r: 405 for r in ROLES}),
+    "housing:arrears_settle": ("related_resident", {r: 405 for r in ROLES}),
     "followup:agreement_create": ("related_resident", status_for(FOLLOWUP)),
     "followup:agreement_detail": ("agreement", status_for(FOLLOWUP)),
     "followup:agreement_pdf": ("agreement", status_for(FOLLOWUP)),

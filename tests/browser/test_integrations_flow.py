@@ -1,5 +1,6 @@
 """The administrator connects the finance system: creates a token in Husly, the finance
-system reports rent arrears with it, the administrator revokes it and the next call fails."""
+system reports rent arrears with it, the administrator revokes it and the next call fails.
+The housing officer sees reported arrears on the resident's page and marks them settled."""
 
 import datetime
 import re
@@ -69,4 +70,40 @@ def test_admin_creates_a_token_the_finance_system_uses_it_then_it_is_revoked(
     assert RentArrears.objects.filter(tenancy__residents=tenant).count() == 1
     page.reload()
     expect(page.get_by_role("row", name=re.compile(r"\(401\)"))).to_have_count(1)
+    page.context.close()
+
+
+def test_the_housing_officer_sees_reported_arrears_and_marks_them_settled(
+        browser, live_server, municipality, team, settings):
+    from husly.integrations.services import integration_rent_arrears_report
+    from tests.integrations.helpers import token_make
+
+    settings.HUSLY_REQUIRE_2FA = False
+    officer = staff_make(municipality=municipality, role=Role.HOUSING_OFFICER, team=team,
+                         username="bolig")
+    tenant = ResidentFactory(municipality=municipality, team=team)
+    TenancyFactory(dwelling=DwellingFactory(municipality=municipality), residents=[tenant],
+                   start_date=datetime.date(2024, 3, 1))
+    token, _secret = token_make(municipality)
+    integration_rent_arrears_report(token=token, lines=[{
+        "national_id": tenant.national_id, "amount": 15600, "months_behind": 2,
+        "as_of": timezone.localdate()}])
+
+    page = sign_in(browser, live_server, officer)
+    page.goto(f"{live_server.url}/beboere/{tenant.pk}/")
+    expect(page.get_by_role("region", name="Tegn på at boligen kan stå i fare")).to_contain_text(
+        "Husleierestanse: 2 måneder")
+    arrears = page.get_by_role("table", name="Husleierestanse som ikke er gjort opp")
+    expect(arrears).to_contain_text("Økonomisystemet Visma")
+    expect(arrears).to_contain_text("15\xa0600 kr")
+    assert_accessible(page)
+    arrears.get_by_role("button", name=re.compile("Merk som gjort opp")).click()
+
+    expect(page.get_by_text("Husleierestansen er merket som gjort opp.")).to_be_visible()
+    expect(page.get_by_role("table", name="Husleierestanse som ikke er gjort opp")
+           ).to_have_count(0)
+    expect(page.get_by_role("region", name="Tegn på at boligen kan stå i fare")
+           ).to_have_count(0)
+    assert_accessible(page)
+    assert RentArrears.objects.get().settled_on == timezone.localdate()
     page.context.close()

@@ -19,7 +19,13 @@ from husly.housing.models import RentArrears
 from husly.integrations.models import IntegrationCall
 from husly.integrations.services import integration_token_revoke
 from tests.conftest import verified_login
-from tests.factories import DwellingFactory, ResidentFactory, TenancyFactory, national_id
+from tests.factories import (
+    DwellingFactory,
+    ResidentFactory,
+    TenancyFactory,
+    national_id,
+    staff_make,
+)
 from tests.integrations.helpers import bearer, token_make
 
 pytestmark = pytest.mark.django_db
@@ -61,9 +67,10 @@ def line(resident, *, amount=15600, months=2, as_of=None):
             "as_of": (as_of or timezone.localdate()).isoformat()}
 
 
-def report(secret, lines, client=None, **headers):
+def report(secret, lines, client=None, *, complete=None, **headers):
     client = client or Client()
-    return client.post(ARREARS, data={"lines": lines}, content_type="application/json",
+    data = {"lines": lines} if complete is None else {"lines": lines, "complete": complete}
+    return client.post(ARREARS, data=data, content_type="application/json",
                        **bearer(secret), **headers)
 
 
@@ -135,7 +142,7 @@ def test_reported_arrears_reach_the_risk_signals_and_the_residents_access_log(wo
                                                                               make_staff):
     response = report(world["secret"], [line(world["tenant"], amount="15600.40")])
     assert response.status_code == 200, response.content
-    assert response.json() == {"recorded": 1, "corrected": 0, "unchanged": 0,
+    assert response.json() == {"recorded": 1, "corrected": 0, "unchanged": 0, "settled": 0,
                                "lines": [{"line": 0, "result": "recorded"}]}
     arrears = RentArrears.objects.get()
     assert arrears.tenancy == world["tenancy"] and arrears.amount == Decimal("15600")
@@ -187,6 +194,79 @@ def test_the_same_report_twice_changes_nothing_and_a_correction_replaces_the_fig
     assert report(world["secret"], [line(world["tenant"], as_of=yesterday)]).json()[
         "recorded"] == 1
     assert RentArrears.objects.count() == 2
+
+
+def _open_arrears(resident):
+    return sorted((a.recorded_on, a.amount) for a in RentArrears.objects.filter(
+        tenancy__residents=resident, settled_on__isnull=True))
+
+
+def test_a_complete_list_settles_the_arrears_no_longer_on_it(world, municipality, team):
+    from husly.housing.services import rent_arrears_record
+
+    # Given two tenants the finance system reported yesterday, and arrears a housing officer
+    # recorded on the first one's tenancy (rent the finance system may not know of)
+    neighbour = ResidentFactory(municipality=municipality, team=team)
+    TenancyFactory(dwelling=DwellingFactory(municipality=municipality), residents=[neighbour],
+                   start_date=datetime.date(2024, 3, 1))
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    first = report(world["secret"], [line(world["tenant"], as_of=yesterday),
+                                     line(neighbour, as_of=yesterday)], complete=True).json()
+    assert (first["recorded"], first["settled"]) == (2, 0)
+    officer = staff_make(municipality=municipality, role=Role.HOUSING_OFFICER, team=team)
+    rent_arrears_record(tenancy=world["tenancy"], amount=Decimal(4000), months_behind=1,
+                        category="housing", by=officer, recorded_on=yesterday)
+    # When today's whole list has only the first tenant, with new figures
+    today = report(world["secret"], [line(world["tenant"], amount=7800, months=1)],
+                   complete=True)
+    # Then the neighbour has paid, the first tenant's figures are today's, and the officer's
+    # record stands
+    assert today.status_code == 200, today.content
+    assert today.json()["settled"] == 2 and today.json()["recorded"] == 1
+    assert _open_arrears(neighbour) == []
+    assert _open_arrears(world["tenant"]) == [(yesterday, Decimal(4000)),
+                                              (timezone.localdate(), Decimal(7800))]
+    assert risk_signals(neighbour, categories={"housing"}) == []
+    settled = RentArrears.objects.get(tenancy__residents=neighbour)
+    assert settled.settled_on == timezone.localdate()
+    assert AccessLogEntry.objects.filter(resident=neighbour).count() == 2
+    # The same list again changes nothing
+    again = report(world["secret"], [line(world["tenant"], amount=7800, months=1)],
+                   complete=True).json()
+    assert (again["unchanged"], again["settled"]) == (1, 0)
+    assert len(_open_arrears(world["tenant"])) == 2
+
+
+def test_without_complete_nothing_is_settled(world):
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    report(world["secret"], [line(world["tenant"], as_of=yesterday)])
+    response = report(world["secret"], [])
+    assert response.json()["settled"] == 0
+    assert len(_open_arrears(world["tenant"])) == 1
+    # An empty complete list: nobody is in arrears any more
+    assert report(world["secret"], [], complete=True).json()["settled"] == 1
+    assert _open_arrears(world["tenant"]) == []
+    # On the next list again, the tenant owes again: open arrears, not the settled record
+    back = report(world["secret"], [line(world["tenant"], as_of=yesterday)], complete=True)
+    assert back.json()["recorded"] == 1
+    assert len(_open_arrears(world["tenant"])) == 1
+
+
+def test_a_new_token_for_the_finance_system_takes_over_the_old_ones_arrears(world,
+                                                                          municipality):
+    report(world["secret"], [line(world["tenant"])], complete=True)
+    integration_token_revoke(token=world["token"], by=None)
+    _token, renewed = token_make(municipality, name="Økonomisystemet Visma 2027")
+    assert report(renewed, [], complete=True).json()["settled"] == 1
+    assert _open_arrears(world["tenant"]) == []
+
+
+def test_a_complete_list_never_settles_another_municipalitys_arrears(world,
+                                                                     other_municipality):
+    _token, stord = token_make(other_municipality, name="Stord økonomi")
+    assert report(stord, [line(world["foreign"])], complete=True).json()["recorded"] == 1
+    assert report(world["secret"], [], complete=True).json()["settled"] == 0
+    assert len(_open_arrears(world["foreign"])) == 1
 
 
 def test_an_empty_report_is_valid(world):
