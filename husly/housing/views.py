@@ -156,18 +156,25 @@ def work_order_detail(request, pk: int):
                    "shows_resident": work_order_resident_shown(staff, order)})
 
 
-@require_POST
-@page("arrears")
-def arrears_record(request, resident_pk: int):
+def _arrears_resident(staff, resident_pk: int):
+    """The resident whose arrears `staff` writes, and the category they write them in."""
     from husly.access.policy import arrears_recording_category
-    from husly.housing.forms import ArrearsForm
     from husly.people.selectors import resident_get
 
-    staff = request.staff
     resident = resident_get(staff=staff, pk=resident_pk)
     category = arrears_recording_category(staff, resident)
     if category is None:
         raise PermissionDenied
+    return resident, category
+
+
+@require_POST
+@page("arrears")
+def arrears_record(request, resident_pk: int):
+    from husly.housing.forms import ArrearsForm
+
+    staff = request.staff
+    resident, category = _arrears_resident(staff, resident_pk)
     tenancy = Tenancy.objects.current().filter(residents=resident).first()
     form = ArrearsForm(request.POST)
     if tenancy is None:
@@ -190,14 +197,8 @@ def arrears_record(request, resident_pk: int):
 @page("arrears")
 def arrears_settle(request, resident_pk: int):
     """"Gjort opp": the housing service or NAV marks arrears in its own category as settled."""
-    from husly.access.policy import arrears_recording_category
-    from husly.people.selectors import resident_get
-
     staff = request.staff
-    resident = resident_get(staff=staff, pk=resident_pk)
-    category = arrears_recording_category(staff, resident)
-    if category is None:
-        raise PermissionDenied
+    resident, category = _arrears_resident(staff, resident_pk)
     arrears = next((a for a in selectors.resident_open_arrears(
         resident=resident, categories=[category])
         if str(a.pk) == request.POST.get("arrears", "")), None)

@@ -131,6 +131,7 @@ def integration_rent_arrears_report(*, token: IntegrationToken, lines: list[dict
     from husly.access.services import access_log_record
     from husly.accounts.models import User
     from husly.housing.services import rent_arrears_report
+    from husly.people.models import Resident
 
     scope = IntegrationScope.RENT_ARREARS_REPORT
     systems = User.objects.filter(integration_token__municipality=token.municipality)
@@ -139,8 +140,9 @@ def integration_rent_arrears_report(*, token: IntegrationToken, lines: list[dict
         replaces_reports_of=systems if complete else None)
     context = integration_context(token)
     touched = {r["resident"].pk: r["resident"] for r in results}
-    for arrears in settled:
-        for resident in arrears.tenancy.residents.all():
+    if settled:
+        for resident in Resident.objects.filter(
+                tenancies__in=[a.tenancy_id for a in settled]).distinct():
             touched.setdefault(resident.pk, resident)
     for resident in touched.values():
         access_log_record(staff=context, resident=resident,
