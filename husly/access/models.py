@@ -15,6 +15,12 @@ class AccessBasis(models.TextChoices):
     BREAK_GLASS = "break_glass", _("Emergency access (break the glass)")
     # Another system of the municipality with an integration token (ADR 0027).
     INTEGRATION = "integration", _("Integration with another system (API token)")
+    # Hand-offs between units (ADR 0030): the workflow that hands the information over
+    # records the basis on which the receiving unit reads it.
+    STATEMENT_REQUEST = "statement_request", _("Asked by the housing service for a statement")
+    STATEMENT_RECIPIENT = "statement_recipient", _("Statement to the housing service")
+    MEETING_PARTICIPANT = "meeting_participant", _("Participant in the coordination meeting")
+    JOINT_MEETING = "joint_meeting", _("Participant in the joint meeting after allocation")
 
 
 class AccessLogEntry(MunicipalityScopedModel):
@@ -53,6 +59,13 @@ class ConsentForm(models.TextChoices):
     VERBAL = "verbal", _("Verbal")
 
 
+class ConsentScope(models.TextChoices):
+    # A consent to share categories lets the receiving units read them wherever they appear;
+    # a consent to a statement lets them read that one statement and nothing else (ADR 0030).
+    CATEGORIES = "categories", _("The categories, wherever they are recorded")
+    STATEMENT = "statement", _("Only the statement for a housing application")
+
+
 class Consent(MunicipalityScopedModel):
     """The resident's consent to share categories from some units with others."""
 
@@ -63,6 +76,8 @@ class Consent(MunicipalityScopedModel):
     to_units = models.ManyToManyField("accounts.Unit", related_name="+")
     categories = models.JSONField(default=list)
     purpose = models.CharField(_("purpose"), max_length=300)
+    scope = models.CharField(_("scope"), max_length=20, choices=ConsentScope.choices,
+                             default=ConsentScope.CATEGORIES)
     given_on = models.DateField(_("given"))
     expires_on = models.DateField(_("expires"), null=True, blank=True)
     withdrawn_on = models.DateField(_("withdrawn"), null=True, blank=True)

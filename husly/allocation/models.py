@@ -105,6 +105,12 @@ class Application(MunicipalityScopedModel):
     )
     state_since = models.DateField(_("in this state since"))
     preliminary_reply_on = models.DateField(_("preliminary reply sent"), null=True, blank=True)
+    # The applicant's consent to the follow-up unit's statement reaching the housing service,
+    # recorded with the application (ADR 0030).
+    statement_consent = models.ForeignKey(
+        "access.Consent", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("consent to the statement"),
+    )
 
     class Meta:
         ordering = ["registered_on", "id"]
@@ -272,6 +278,8 @@ class TaskTemplate(MunicipalityScopedModel):
         _("due (business days after the meeting)"), default=2)
     blocks_move_in = models.BooleanField(_("must be done before move-in"), default=True)
     is_preparation = models.BooleanField(_("caretaker prepares the dwelling"), default=False)
+    purpose = models.CharField(_("why"), max_length=300, blank=True,
+                               help_text=_("Shown in the morning meeting beside the task."))
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -291,6 +299,7 @@ class MoveInTask(models.Model):
                                     verbose_name=_("responsible person"))
     due_on = models.DateField(_("due"))
     blocks_move_in = models.BooleanField(_("must be done before move-in"), default=True)
+    purpose = models.CharField(_("why"), max_length=300, blank=True)
     work_order = models.OneToOneField("housing.WorkOrder", on_delete=models.PROTECT, null=True,
                                       blank=True, related_name="move_in_task")
     done_on = models.DateField(_("done"), null=True, blank=True)
