@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "husly.forum",
     "husly.costs",
     "husly.reminders",
+    "husly.inbox",
     "husly.integrations",
     "husly.imports",
     "husly.demo",
@@ -164,7 +165,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "people:resident_list"
+LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Inactivity expiry: every request renews the cookie, so the age is time since last use.

@@ -9,6 +9,7 @@ from husly.common.admin import site as admin_site
 urlpatterns = [
     path("", common_views.home, name="home"),
     path("helse/", common_views.health, name="health"),
+    path("innboks/", include("husly.inbox.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("konto/", include("husly.accounts.urls")),
     path("beboere/", include("husly.people.urls")),

@@ -18,7 +18,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from husly.access.models import AccessBasis, BreakGlass, Consent
+from husly.access.models import AccessBasis, BreakGlass, Consent, ConsentScope
 from husly.accounts.models import Role, RoleAssignment, UnitKind
 from husly.common.models import Category, Municipality
 from husly.integrations.models import IntegrationScope
@@ -59,6 +59,15 @@ PAGE_ROLES: dict[str, frozenset[str] | None] = {
     "application": ROLES_READING_RESIDENTS,
     "statement_write": frozenset({Role.FOLLOWUP_WORKER, Role.TEAM_LEADER}),
     "tasks": frozenset(Role.values) - {Role.ANALYST, Role.ADMINISTRATOR},
+    # The inbox: what other units wait on from this person or their unit (ADR 0030). The
+    # analyst and the administrator hand nothing over and land on their own pages.
+    "inbox": frozenset(Role.values) - {Role.ANALYST, Role.ADMINISTRATOR},
+    # Meetings held *with* other units: the joint meeting after an allocation and the
+    # coordination meeting after health care is declined are read by their participants.
+    "joint_meeting": frozenset({Role.HOUSING_OFFICER, Role.FOLLOWUP_WORKER,
+                                Role.NAV_COUNSELLOR, Role.TEAM_LEADER}),
+    "coordination": frozenset({Role.HOUSING_OFFICER, Role.FOLLOWUP_WORKER,
+                               Role.NAV_COUNSELLOR, Role.TEAM_LEADER}),
     "work_orders": frozenset({Role.CARETAKER, Role.PROPERTY_MANAGER, Role.HOUSING_OFFICER}),
     # Anyone who sees a dwelling's state on their rounds may order a job for the caretakers.
     "work_order_create": frozenset({Role.HOUSING_OFFICER, Role.PROPERTY_MANAGER,
@@ -284,7 +293,8 @@ def _consented_categories(staff: StaffContext, resident, today) -> frozenset[str
         return frozenset()
     granted: set[str] = set()
     consents = Consent.objects.filter(
-        resident=resident, to_units__in=staff.unit_ids, given_on__lte=today
+        resident=resident, to_units__in=staff.unit_ids, given_on__lte=today,
+        scope=ConsentScope.CATEGORIES,
     ).distinct()
     for consent in consents:
         if consent.is_in_force(today):
@@ -433,9 +443,131 @@ def work_orders_visible(staff: StaffContext):
 
 
 def statement_readable(staff: StaffContext, access: ResidentAccess) -> bool:
-    """A statement is follow-up information written for the housing service: its writers'
-    unit reads it, the housing service reads it when the resident's consent covers it."""
+    """A statement is follow-up information: its writers' unit reads it with the rest of the
+    resident's follow-up information. The housing service reads it as `statement_reading`
+    allows."""
     return access.reads(Category.FOLLOWUP)
+
+
+# Hand-offs between units (ADR 0030). The workflow that hands information to another unit
+# records the basis on which the receivers read it; the read is logged with that basis.
+
+MEETING_UNIT_KINDS = frozenset({UnitKind.HOUSING, UnitKind.FOLLOWUP, UnitKind.NAV})
+
+
+def _handed_over(basis: str, categories) -> ResidentAccess:
+    return ResidentAccess(basis=basis, categories=frozenset(categories), hidden=(),
+                          sees_protected_address=False)
+
+
+def statement_consent_in_force(application, today=None) -> bool:
+    consent = application.statement_consent
+    return consent is not None and consent.is_in_force(today or timezone.localdate())
+
+
+def statement_reading(staff: StaffContext, application, access: ResidentAccess
+                      ) -> ResidentAccess | None:
+    """Who reads a given statement, and on what basis. The follow-up unit writes it *for*
+    the housing service: whoever reads the resident's follow-up information reads it as
+    such; the housing officer who asked, or anyone in the housing units the applicant's
+    consent to the statement names, reads this statement (and nothing else of the follow-up
+    unit's) while that consent is in force. None: not readable."""
+    statement = getattr(application, "statement", None)
+    if statement is None or statement.given_on is None or not access.allowed:
+        return None
+    if access.reads(Category.FOLLOWUP):
+        return access
+    if not statement_consent_in_force(application):
+        return None
+    consent = application.statement_consent
+    if not set(consent.to_units.values_list("pk", flat=True)) & staff.unit_ids:
+        return None
+    return _handed_over(AccessBasis.STATEMENT_RECIPIENT, {Category.FOLLOWUP})
+
+
+def statement_missing_consent(staff: StaffContext, application, access: ResidentAccess) -> bool:
+    """The housing service cannot read a given statement because the applicant's consent
+    to it is not recorded (or no longer in force): the page says so and offers to record
+    it."""
+    statement = getattr(application, "statement", None)
+    return (statement is not None and statement.given_on is not None and access.allowed
+            and not access.reads(Category.FOLLOWUP)
+            and Category.HOUSING in staff.own_categories
+            and not statement_consent_in_force(application))
+
+
+def statement_writer_access(staff: StaffContext, application) -> ResidentAccess:
+    """The follow-up unit asked for a statement reads the application it is asked about:
+    the housing service's request hands it over (basis: asked for a statement). A work
+    relation gives the usual access instead."""
+    statement = getattr(application, "statement", None)
+    if not staff.may_open("statement_write") or statement is None:
+        return _denied(_("Only the follow-up unit asked for the statement writes it."))
+    access = resident_access(staff, application.applicant)
+    if access.allowed:
+        return access
+    if statement.unit_id in staff.unit_ids:
+        return _handed_over(AccessBasis.STATEMENT_REQUEST, {Category.HOUSING})
+    return _denied(_("The statement was asked of another unit. Ask the housing officer who "
+                     "asked for it."))
+
+
+def _denied(reason: str) -> ResidentAccess:
+    return ResidentAccess(basis=None, categories=frozenset(), hidden=(),
+                          sees_protected_address=False, denied_reason=reason)
+
+
+def _in_meeting_units(staff: StaffContext) -> bool:
+    return any(unit.kind in MEETING_UNIT_KINDS for unit in staff.units)
+
+
+def coordination_meeting_access(staff: StaffContext, meeting) -> tuple[ResidentAccess, bool]:
+    """(what `staff` reads of the coordination meeting, whether they record it). The
+    follow-up unit holds the meeting with the resident's follow-up information; the housing
+    service and NAV take part and read its agenda, decisions and tasks (follow-up
+    information, never health notes) as participants."""
+    resident = meeting.agreement.resident
+    access = resident_access(staff, resident)
+    if access.allowed and access.reads(Category.FOLLOWUP):
+        return access, staff.may_open("followup")
+    if staff.may_open("coordination") and _in_meeting_units(staff):
+        return _handed_over(AccessBasis.MEETING_PARTICIPANT, {Category.FOLLOWUP}), False
+    return _denied(_("Only the housing service, the follow-up unit and NAV take part in the "
+                     "coordination meeting.")), False
+
+
+def joint_meeting_access(staff: StaffContext, allocation) -> ResidentAccess:
+    """The joint meeting after an allocation is held by housing, follow-up and NAV together
+    (P4): its participants read the meeting, its note and its move-in tasks (housing
+    information) as participants; a work relation gives the usual access."""
+    access = resident_access(staff, allocation.application.applicant)
+    if access.allowed and access.reads(Category.HOUSING):
+        return access
+    if staff.may_open("joint_meeting") and _in_meeting_units(staff):
+        return _handed_over(AccessBasis.JOINT_MEETING, {Category.HOUSING})
+    return _denied(_("Only the housing service, the follow-up unit and NAV take part in the "
+                     "joint meeting."))
+
+
+def may_hold_joint_meeting(staff: StaffContext) -> bool:
+    return staff.may_open("allocation_manage")
+
+
+def may_complete_coordination_task(staff: StaffContext, task) -> bool:
+    """A coordination task is done by its responsible person or anyone in its unit."""
+    if not staff.may_open("coordination"):
+        return False
+    return task.assigned_to_id == staff.user.pk or task.unit_id in staff.unit_ids
+
+
+def inbox_names_shown(staff: StaffContext, resident_ids) -> set[int]:
+    """An inbox item names its resident only where the staff member has a work relation:
+    the list itself hands nothing over. Opening the item reads on the workflow's basis."""
+    resident_ids = [pk for pk in resident_ids if pk]
+    if not resident_ids:
+        return set()
+    return set(residents_visible(staff).filter(pk__in=resident_ids)
+               .values_list("pk", flat=True))
 
 
 def readable_categories(staff: StaffContext, resident_ids) -> dict[int, frozenset[str]]:
@@ -449,7 +581,8 @@ def readable_categories(staff: StaffContext, resident_ids) -> dict[int, frozense
     today = timezone.localdate()
     consents = Consent.objects.filter(resident_id__in=resident_ids,
                                       to_units__in=staff.unit_ids,
-                                      given_on__lte=today).distinct()
+                                      given_on__lte=today,
+                                      scope=ConsentScope.CATEGORIES).distinct()
     for consent in consents:
         if consent.is_in_force(today):
             result[consent.resident_id] = result[consent.resident_id] | (

@@ -15,6 +15,7 @@ from husly.access.models import (
     BreakGlassReason,
     Consent,
     ConsentForm,
+    ConsentScope,
     RetentionSettings,
 )
 from husly.access.policy import (
@@ -109,7 +110,7 @@ def _consent_errors(*, resident, from_units, to_units, categories, purpose, give
 @transaction.atomic
 def consent_record(
     *, resident, from_units, to_units, categories: list[str], purpose: str, given_on,
-    form: str, by, expires_on=None, attachment=None,
+    form: str, by, expires_on=None, attachment=None, scope: str = ConsentScope.CATEGORIES,
 ) -> Consent:
     """Record the resident's consent to share `categories` from some units with others.
     From this moment every read by the receiving units checks it."""
@@ -123,7 +124,7 @@ def consent_record(
     consent = Consent(
         municipality_id=resident.municipality_id, resident=resident,
         categories=sorted(categories), purpose=purpose.strip(), given_on=given_on,
-        expires_on=expires_on, form=form, recorded_by=by,
+        expires_on=expires_on, form=form, recorded_by=by, scope=scope,
     )
     if attachment:
         consent.attachment = attachment
@@ -137,7 +138,7 @@ def consent_record(
         changes={"resident": resident, "categories": sorted(categories),
                  "from_units": [u.pk for u in from_units], "to_units": [u.pk for u in to_units],
                  "given_on": given_on, "expires_on": expires_on, "form": form,
-                 "attachment": bool(attachment)},
+                 "attachment": bool(attachment), "scope": scope},
     )
     return consent
 

@@ -3,6 +3,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 NAV = (
+    ("inbox", "inbox:inbox", "/innboks/"),
     ("residents", "people:resident_list", "/beboere/"),
     ("board", "board:home", "/tavle/"),
     ("followup", "followup:my_week", "/oppfolging/"),
@@ -26,7 +27,7 @@ def staff(request):
     staff = getattr(request, "staff", None)
     items = []
     if staff is not None and request.user.is_authenticated:
-        labels = {"residents": _("Residents"), "dwellings": _("Dwellings"),
+        labels = {"inbox": _("Inbox"), "residents": _("Residents"), "dwellings": _("Dwellings"),
                   "allocation": _("Allocation"), "tasks": _("My tasks"),
                   "followup": _("My visits"), "board": _("Team board"),
                   "work_orders": _("Work orders"), "allocation_settings": _("Allocation rules"),
@@ -57,7 +58,12 @@ def staff_municipalities(user):
 
 
 def _awaiting(kind: str, staff) -> int:
-    """Emergency access waits on the leader's menu until reviewed: seen the same day."""
+    """Emergency access waits on the leader's menu until reviewed: seen the same day. The
+    inbox shows how many items wait on the user and their unit."""
+    if kind == "inbox":
+        from husly.inbox.selectors import inbox_count
+
+        return inbox_count(staff=staff)
     if kind != "access_review":
         return 0
     from husly.access.selectors import break_glass_open_count

@@ -21,7 +21,7 @@ from husly.accounts.forms import LoginForm, TokenForm
 from husly.accounts.middleware import SESSION_MUNICIPALITY, two_factor_step
 
 
-def _next_url(request, default="people:resident_list") -> str:
+def _next_url(request, default="home") -> str:
     candidate = request.POST.get("next") or request.GET.get("next")
     if candidate and url_has_allowed_host_and_scheme(
         candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
@@ -166,4 +166,4 @@ def municipality_switch(request):
     wanted = request.POST.get("municipality")
     if wanted and request.user.role_assignments.filter(municipality_id=wanted).exists():
         request.session[SESSION_MUNICIPALITY] = int(wanted)
-    return redirect("people:resident_list")
+    return redirect("home")

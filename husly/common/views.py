@@ -7,12 +7,29 @@ from husly.access.decorators import page
 def home(request):
     if not request.user.is_authenticated:
         return redirect("accounts:login")
-    staff = request.staff
-    if staff.may_open("residents"):
-        return redirect("people:resident_list")
-    if staff.may_open("dwellings"):
-        return redirect("housing:dwelling_list")
-    return render(request, "common/no_pages.html")
+    target = landing_page(request.staff)
+    if target is None:
+        return render(request, "common/no_pages.html")
+    return redirect(target)
+
+
+def landing_page(staff) -> str | None:
+    """Where a role lands after login: its own work, never a page it may not open. The
+    caretaker's work orders (on the phone), the analyst's figures, the administrator's
+    settings; everyone else their inbox (ADR 0030)."""
+    from husly.accounts.models import Role
+
+    roles = staff.roles
+    if roles and roles <= {Role.CARETAKER} and staff.may_open("work_orders"):
+        return "housing:work_order_list"
+    for kind, url_name in (("inbox", "inbox:inbox"), ("outcomes", "outcomes:flow"),
+                           ("allocation_settings", "allocation:settings"),
+                           ("residents", "people:resident_list"),
+                           ("dwellings", "housing:dwelling_list"),
+                           ("guidance", "guidance:home")):
+        if staff.may_open(kind):
+            return url_name
+    return None
 
 
 def permission_denied(request, exception=None):

@@ -193,6 +193,9 @@ UNPLANNED = {"eviction", "abandonment", "institution", "prison"}
 WAITING_STATES = ["received", "statement_requested", "statement_given", "decided", "offered",
                   "declined", "accepted", "allocated"]
 VISIT_DONE = [("done", 85), ("not_home", 8), ("refused_entry", 2), ("cancelled", 5)]
+# Most coming visits have a focus written by staff (the board's "why"); some have none yet.
+SCALE_FOCUSES = ["Se på om kjøleskapet har mat; øve på å betale husleie i nettbank.",
+                 "Gå gjennom posten sammen.", "Handle inn til uka sammen.", ""]
 STREETS = ["Storgata", "Kirkegata", "Skolegata", "Parkveien", "Fjordgata", "Strandveien",
            "Løkkeveien", "Bjørkeveien", "Granveien", "Solbakken", "Havnegata", "Torggata",
            "Industriveien", "Møllegata", "Jernbanegata", "Nygata", "Åsveien", "Lia",
@@ -242,7 +245,7 @@ class Generator:
                                                                 "active"])
         self.t_template = t("template", TaskTemplate, [
             "municipality", "title", "unit_kind", "due_business_days", "blocks_move_in",
-            "is_preparation", "order"])
+            "is_preparation", "order", "purpose"])
         self.t_dwelling = t("dwelling", Dwelling, [
             "municipality", "street_address", "postal_code", "postal_place", "bruksenhetsnummer",
             "gnr", "bnr", "fnr", "snr", "kind", "rooms", "area_m2", "floor", "has_lift",
@@ -269,7 +272,7 @@ class Generator:
             "municipality", "agreement", "week_start", "planned_on", "assigned_to", "status",
             "recorded_at", "recorded_by", "damage", "dangerous_objects_removed",
             "hygiene_concern", "fire_safety_concern", "neighbour_complaint", "actions",
-            "note"])
+            "note", "focus"])
         self.t_red = t("red", RedBoardEntry, [
             "municipality", "team", "resident", "put_on_at", "put_on_by", "reason_on",
             "previous_primary_contact", "taken_off_at", "taken_off_by", "reason_off"])
@@ -297,7 +300,7 @@ class Generator:
         self.t_consent = t("consent", Consent, [
             "municipality", "resident", "categories", "purpose", "given_on", "expires_on",
             "withdrawn_on", "form", "recorded_by", "recorded_at", "attachment",
-            "attachment_content_type"])
+            "attachment_content_type", "scope"])
         self.t_consent_from = t("consent_from", Consent.from_units.through, ["consent", "unit"])
         self.t_consent_to = t("consent_to", Consent.to_units.through, ["consent", "unit"])
         self.t_access = t("access", AccessLogEntry, [
@@ -397,12 +400,16 @@ class Generator:
         for order, text in enumerate(["Vedvarende bostedsløs", "Rus og/eller psykisk lidelse",
                                       "Har forsøkt andre boformer uten å lykkes"]):
             self.t_criterion.add(m, text, order, True)
-        for order, (title, kind, days, blocks, prep) in enumerate([
-                ("Klargjøre boligen", "caretaker", 3, True, True),
-                ("Søke bostøtte og depositum", "nav", 2, True, False),
-                ("Avtale ukentlig besøk", "followup", 2, False, False),
-                ("Kontrakt og nøkler", "housing", 3, True, False)]):
-            self.t_template.add(m, title, kind, days, blocks, prep, order)
+        for order, (title, kind, days, blocks, prep, purpose) in enumerate([
+                ("Klargjøre boligen", "caretaker", 3, True, True,
+                 "Beboeren skal kunne sove i boligen første natt."),
+                ("Søke bostøtte og depositum", "nav", 2, True, False,
+                 "Ingen skal starte leieforholdet med gjeld."),
+                ("Avtale ukentlig besøk", "followup", 2, False, False,
+                 "Oppfølgingen starter fra første uke i boligen."),
+                ("Kontrakt og nøkler", "housing", 3, True, False,
+                 "Fra bostedsløs til egen dør.")]):
+            self.t_template.add(m, title, kind, days, blocks, prep, order, purpose)
 
         self._population(m, dwellings, recorded_by=teams[0][3])
         dwelling_ids = self._dwellings(m, dwellings)
@@ -653,7 +660,8 @@ class Generator:
             planned = week + datetime.timedelta(days=weekday)
             if planned >= today:
                 self.t_visit.add(m, aid, week, planned, person.contact, "planned", None, None,
-                                 False, False, False, False, False, "", None)
+                                 False, False, False, False, False, "", None,
+                                 SCALE_FOCUSES[(aid + planned.toordinal()) % len(SCALE_FOCUSES)])
             else:
                 status = _pick(rng, VISIT_DONE)
                 note = None
@@ -665,7 +673,7 @@ class Generator:
                 self.t_visit.add(m, aid, week, planned, person.contact, status, recorded,
                                  person.contact, rng.random() < 0.02, False,
                                  rng.random() < 0.05, rng.random() < 0.01,
-                                 rng.random() < 0.02, "", note)
+                                 rng.random() < 0.02, "", note, "")
                 if rng.random() < 0.35:
                     self.t_access.add(m, person.contact, person.id, recorded,
                                       "housing,followup,health", "primary_contact",
@@ -732,7 +740,8 @@ class Generator:
                                  "Samarbeid om bolig og oppfølging", given,
                                  given + datetime.timedelta(days=365 * 2),
                                  given + datetime.timedelta(days=200) if rng.random() < 0.1
-                                 else None, "written", person.contact, self._at(given), "", "")
+                                 else None, "written", person.contact, self._at(given), "", "",
+                                 "categories")
         self.t_consent_from.add(cid, self._unit_of[m])
         self.t_consent_to.add(cid, units["nav"])
 

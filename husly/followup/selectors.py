@@ -3,17 +3,48 @@
 import datetime
 
 from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.http import Http404
 from django.utils import timezone
 
 from husly.access.policy import StaffContext, residents_visible
 from husly.common.businessdays import week_start
-from husly.followup.models import CoordinationMeeting, FollowUpAgreement, Visit, VisitStatus
+from husly.followup.models import (
+    CoordinationMeeting,
+    CoordinationTask,
+    FollowUpAgreement,
+    Visit,
+    VisitStatus,
+)
 from husly.housing.models import Tenancy
 
 
 def agreement_for(*, resident):
     return (FollowUpAgreement.objects.filter(resident=resident, end_date__isnull=True)
             .select_related("team", "primary_contact", "tenancy__dwelling").first())
+
+
+def visit_for_work_order(*, staff: StaffContext, pk):
+    """(visit, access) for a recorded visit that found damage or removed dangerous objects,
+    in a tenancy that still runs, when the staff member reads the resident's follow-up
+    information; None otherwise. A work order for the caretakers is prefilled from it."""
+    from husly.access.policy import resident_access
+    from husly.common.models import Category
+
+    if staff.municipality is None or not str(pk).isdigit():
+        return None
+    visit = (Visit.objects.filter(pk=int(pk), municipality=staff.municipality)
+             .exclude(status=VisitStatus.PLANNED)
+             .filter(Q(damage=True) | Q(dangerous_objects_removed=True))
+             .select_related("agreement__resident", "agreement__tenancy__dwelling").first())
+    if visit is None:
+        return None
+    tenancy = visit.agreement.tenancy
+    if tenancy.end_date is not None and tenancy.end_date < timezone.localdate():
+        return None
+    access = resident_access(staff, visit.agreement.resident)
+    if not access.allowed or not access.reads(Category.FOLLOWUP):
+        return None
+    return visit, access
 
 
 def missed_weeks(agreement: FollowUpAgreement, today=None) -> int:
@@ -103,6 +134,25 @@ def coordination_meetings_open(*, staff: StaffContext):
         municipality=staff.municipality, held_on__isnull=True,
         agreement__resident__in=residents_visible(staff).values("pk"))
         .select_related("agreement__resident").order_by("due_on"))
+
+
+def coordination_meeting_get(*, staff: StaffContext, pk: int):
+    """A coordination meeting of the staff member's municipality (what they may read of it
+    is decided by `coordination_meeting_access`); another municipality's is not found."""
+    try:
+        return (CoordinationMeeting.objects.select_related("agreement__resident",
+                                                           "agreement__primary_contact")
+                .get(pk=pk, municipality=staff.municipality))
+    except CoordinationMeeting.DoesNotExist:
+        raise Http404 from None
+
+
+def coordination_task_get(*, staff: StaffContext, pk: int):
+    try:
+        return (CoordinationTask.objects.select_related("meeting")
+                .get(pk=pk, meeting__municipality=staff.municipality))
+    except CoordinationTask.DoesNotExist:
+        raise Http404 from None
 
 
 def residents_without_agreement(*, staff: StaffContext):

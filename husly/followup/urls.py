@@ -24,5 +24,8 @@ urlpatterns = [
     path("besok/<int:pk>/", views.visit_record, name="visit_record"),
     path("besok/<int:pk>/flytt/", views.visit_reassign, name="visit_reassign"),
     path("besok/<int:pk>/ny-dag/", views.visit_reschedule, name="visit_reschedule"),
+    path("besok/<int:pk>/fokus/", views.visit_focus_set, name="visit_focus_set"),
     path("koordinering/<int:pk>/", views.coordination_meeting, name="coordination_meeting"),
+    path("koordinering/oppgaver/<int:pk>/utfort/", views.coordination_task_complete,
+         name="coordination_task_complete"),
 ]

@@ -494,6 +494,26 @@ def work_order_complete(*, work_order, what_was_done: str, guidance_given: str =
 
 
 @transaction.atomic
+def work_order_assign(*, work_order, assigned_to, by):
+    """Give a work order to a caretaker (or take it oneself): only caretakers do the job."""
+    from husly.accounts.models import Role
+    from husly.housing.models import WorkOrder
+
+    order = WorkOrder.objects.select_for_update().get(pk=work_order.pk)
+    if order.done_on:
+        raise ValidationError(_("The work order is already done."))
+    if not assigned_to.role_assignments.filter(municipality_id=order.municipality_id,
+                                               role=Role.CARETAKER).exists():
+        raise ValidationError(_("%(name)s is not a caretaker. Give the work order to someone "
+                                "in the caretaker service.") % {"name": assigned_to})
+    order.assigned_to = assigned_to
+    order.save(update_fields=["assigned_to"])
+    event_record(name="work_order.assigned", actor=by, target=order,
+                 changes={"assigned_to": assigned_to})
+    return order
+
+
+@transaction.atomic
 def rent_arrears_record(*, tenancy: Tenancy, amount: Decimal, months_behind: int,
                         category: str, by, recorded_on=None):
     from husly.housing.models import RentArrears

@@ -8,9 +8,10 @@ import statistics
 from bisect import bisect_left
 from collections import defaultdict
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
+from husly.allocation.selectors import JOINT_MEETING_KEPT, joint_meetings_due
 from husly.common.businessdays import add_months
 
 RETURN_MONTHS = (6, 12, 24)
@@ -64,13 +65,9 @@ def returned_residents(*, municipality, months: int,
 
 # The conditions behind the figures, shared with the lists of their people
 # (outcomes.figures), so a number and its people come from the same words.
-MEETING_KEPT = Q(meeting__held_on__lte=F("meeting_deadline"))
-
-
-def meetings_due(*, municipality, today: datetime.date):
-    from husly.allocation.models import Allocation
-
-    return Allocation.objects.filter(municipality=municipality, meeting_deadline__lt=today)
+# Joint meetings: defined once, in the allocation app, and counted the same on every page.
+MEETING_KEPT = JOINT_MEETING_KEPT
+meetings_due = joint_meetings_due
 
 
 def moves_counted(*, municipality):

@@ -28,6 +28,8 @@ def _when(reminder: Reminder) -> str:
     day = date_format(reminder.on, "DATE_FORMAT")
     if reminder.kind == ReminderKind.MISSED_VISITS:
         return _("since the week of %(date)s") % {"date": day}
+    if reminder.kind == ReminderKind.ESCALATED:
+        return _("due %(date)s, held by %(holder)s") % {"date": day, "holder": reminder.holder}
     return _("due %(date)s") % {"date": day}
 
 

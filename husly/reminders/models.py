@@ -18,6 +18,8 @@ class ReminderKind(models.TextChoices):
     DECISION = "decision", _("Decision promised in a preliminary reply")
     PLAN_REVIEW = "plan_review", _("Review of a plan")
     MISSED_VISITS = "missed_visits", _("Weekly visits missed two weeks in a row or more")
+    # For the team leader: a hand-off between units past its deadline (ADR 0030).
+    ESCALATED = "escalated", _("A hand-off between units past its deadline")
 
 
 class ReminderDispatch(MunicipalityScopedModel):

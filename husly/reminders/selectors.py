@@ -9,10 +9,11 @@ from dataclasses import dataclass, field
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
 
-from husly.accounts.models import RoleAssignment, TeamMembership, User
+from husly.accounts.models import Role, RoleAssignment, TeamMembership, User
 from husly.allocation import selectors as allocation
 from husly.common.businessdays import business_days_add, week_start
 from husly.followup import selectors as followup
+from husly.inbox.selectors import handoffs_overdue
 from husly.reminders.models import ReminderKind, ReminderOptOut
 
 K = ReminderKind
@@ -26,6 +27,8 @@ class Reminder:
     on: datetime.date
     kind: str
     path: str
+    # Who holds an escalated hand-off (a colleague or a unit): never whom it is about.
+    holder: str = ""
 
     @property
     def label(self) -> str:
@@ -63,9 +66,9 @@ def reminders_for(*, municipality, today: datetime.date) -> list[PersonReminders
     first, last = reminder_window(today)
     found: dict[int, set[Reminder]] = defaultdict(set)
 
-    def add(user_id, kind, on, path):
+    def add(user_id, kind, on, path, holder=""):
         if user_id is not None and (on < today or first <= on <= last):
-            found[user_id].add(Reminder(on=on, kind=kind, path=path))
+            found[user_id].add(Reminder(on=on, kind=kind, path=path, holder=holder))
 
     for pk, officer_id, deadline in allocation.joint_meetings_open_by(
             municipality=municipality, due_by=last):
@@ -98,6 +101,16 @@ def reminders_for(*, municipality, today: datetime.date) -> list[PersonReminders
         # As on "Mine besøk": the primary contact and the team's leaders.
         for user_id in {agreement.primary_contact_id, *leaders[agreement.team_id]}:
             add(user_id, K.MISSED_VISITS, since, path)
+
+    overdue_handoffs = handoffs_overdue(municipality=municipality, today=today)
+    if overdue_handoffs:
+        team_leaders = set(RoleAssignment.objects.filter(
+            municipality=municipality, role=Role.TEAM_LEADER).values_list("user_id", flat=True))
+        inbox_path = reverse("inbox:inbox")
+        for item in overdue_handoffs:
+            holder = str(item.holder or item.unit or "")
+            for user_id in team_leaders - {item.responsible_id}:
+                add(user_id, K.ESCALATED, item.due_on, inbox_path, holder)
 
     if not found:
         return []

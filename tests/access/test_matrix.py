@@ -48,6 +48,8 @@ BREAK_GLASS = RIGHTS
 LANDLORDS = {Role.HOUSING_OFFICER, Role.PROPERTY_MANAGER, Role.TEAM_LEADER}
 FORUM = {Role.PROPERTY_MANAGER, Role.FOLLOWUP_WORKER, Role.TEAM_LEADER, Role.HOUSING_OFFICER}
 IMPORTS = {Role.ADMINISTRATOR, Role.HOUSING_OFFICER, Role.PROPERTY_MANAGER}
+MEETING_UNITS = {Role.HOUSING_OFFICER, Role.FOLLOWUP_WORKER, Role.NAV_COUNSELLOR,
+                 Role.TEAM_LEADER}
 
 
 def status_for(allowed: set, yes=200, no=403):
@@ -60,7 +62,12 @@ IMPORT_BATCH = {**status_for(IMPORTS), Role.ADMINISTRATOR: 404, Role.PROPERTY_MA
 
 # url name -> (how to build the URL, expected GET status per role)
 EXPECTED = {
-    "home": ("plain", {**{r: 302 for r in ROLES}, Role.ANALYST: 200}),
+    # Every role lands on a page of its own (ADR 0030).
+    "home": ("plain", {r: 302 for r in ROLES}),
+    # The inbox: what other units wait on from the user; everyone who does such work.
+    "inbox:inbox": ("plain", status_for(TASKS)),
+    **{f"inbox:{name}": ("plain", {r: 405 for r in ROLES}) for name in (
+        "take", "give", "release")},
     "health": ("plain", {r: 200 for r in ROLES}),
     "set_language": ("plain", {r: 302 for r in ROLES}),
     "accounts:login": ("plain", {r: 200 for r in ROLES}),
@@ -133,7 +140,11 @@ EXPECTED = {
     "followup:agreement_detail": ("agreement", status_for(FOLLOWUP)),
     "followup:agreement_pdf": ("agreement", status_for(FOLLOWUP)),
     "followup:visit_record": ("visit", status_for(FOLLOWUP)),
-    "followup:coordination_meeting": ("coordination", status_for(FOLLOWUP)),
+    # Held by the follow-up unit with housing and NAV: all three read it (ADR 0030).
+    "followup:coordination_meeting": ("coordination", status_for(MEETING_UNITS)),
+    "followup:coordination_task_complete": ("task", {r: 405 for r in ROLES}),
+    "allocation:joint_meeting": ("application", status_for(MEETING_UNITS)),
+    "allocation:statement_consent": ("application", {r: 405 for r in ROLES}),
     "followup:plans": ("related_resident", status_for(FOLLOWUP)),
     # The feed's secret token is the credential: the session does not matter.
     "followup:calendar_feed": ("feed", {r: 200 for r in ROLES}),
@@ -144,6 +155,7 @@ EXPECTED = {
         "agreement_sign", "health_care_decline", "health_care_accept", "agreement_end")},
     "followup:visit_reassign": ("visit", {r: 405 for r in ROLES}),
     "followup:visit_reschedule": ("visit", {r: 405 for r in ROLES}),
+    "followup:visit_focus_set": ("visit", {r: 405 for r in ROLES}),
     # The resident's rights and the leader's review.
     "people:resident_correct": ("related_resident", status_for(REGISTER_RESIDENT)),
     "access:consent_list": ("related_resident", status_for(RIGHTS)),
@@ -274,7 +286,9 @@ EXPECTED = {
 
 # API endpoints check the page kind themselves (husly.api.api._require).
 # Without a relation, the emergency-access form is what those who may use it get.
-UNRELATED = {"access:break_glass": status_for(BREAK_GLASS)}
+UNRELATED = {"access:break_glass": status_for(BREAK_GLASS),
+             # The unrelated applicant's application has no allocation yet: no meeting.
+             "allocation:joint_meeting": status_for(MEETING_UNITS, yes=404)}
 
 API_PAGE_KINDS = {"api:application": "application", "api:agreement": "followup",
                   "api:agreement_create": "followup", "api:plan": "followup",

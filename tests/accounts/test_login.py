@@ -75,7 +75,9 @@ def test_demo_lets_users_without_a_device_skip_two_factor(client, make_staff, se
     settings.HUSLY_REQUIRE_2FA = False
     make_staff(Role.FOLLOWUP_WORKER, username="demo")
     response = client.post(reverse("accounts:login"), {"username": "demo", "password": PASSWORD})
-    assert response["Location"] == reverse("people:resident_list")
+    assert response["Location"] == reverse("home")
+    # and the start page sends a follow-up worker to their inbox
+    assert client.get(reverse("home"))["Location"] == reverse("inbox:inbox")
 
 
 @pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/"])
@@ -84,7 +86,7 @@ def test_login_never_redirects_off_site(client, make_staff, settings, target):
     make_staff(Role.FOLLOWUP_WORKER, username="demo")
     response = client.post(reverse("accounts:login"),
                            {"username": "demo", "password": PASSWORD, "next": target})
-    assert response["Location"] == reverse("people:resident_list")
+    assert response["Location"] == reverse("home")
 
 
 def test_sessions_expire_after_inactivity():

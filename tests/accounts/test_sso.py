@@ -46,7 +46,7 @@ def test_a_user_with_a_role_lands_on_the_start_page_without_a_totp_prompt(sso_si
     assert response.status_code == 302
     assert response.headers["Location"] == reverse("home")
     start = browser.get(sso_site + response.headers["Location"])
-    assert start.url == sso_site + reverse("people:resident_list")
+    assert start.url == sso_site + reverse("inbox:inbox")
     assert "<h1" in start.text and "tofaktor" not in start.url
     assert _signed_in(browser, sso_site)
     # The JSON API takes the session as two-factor passed too
