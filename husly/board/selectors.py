@@ -2,6 +2,8 @@
 
 import datetime
 
+from django.db.models import OuterRef, Subquery
+from django.db.models.fields.json import KT
 from django.utils import timezone
 
 from husly.access.policy import StaffContext, readable_categories, residents_visible
@@ -11,7 +13,20 @@ from husly.board import rotation
 from husly.board.models import BoardNote, RedBoardEntry, Review
 from husly.common.deadlines import deadline_state
 from husly.common.models import Category
-from husly.followup.models import CoordinationMeeting, PlanVersion, Visit
+from husly.followup.models import CoordinationMeeting, PlanKind, PlanVersion, Visit
+
+# Where a visit's why comes from, first that exists (the template labels each source).
+WHY_SOURCES = ("focus", "review", "plan")
+
+
+def _visit_why(visit) -> dict | None:
+    """The visit's own focus, else what was agreed at the resident's last weekly review,
+    else the goals in the resident's current user contract; None when nothing is written."""
+    for source, text in zip(WHY_SOURCES, (visit.focus, visit.review_agreed, visit.plan_goals),
+                            strict=True):
+        if text and text.strip():
+            return {"source": source, "text": text.strip()}
+    return None
 
 
 def board(*, staff: StaffContext, team, day: datetime.date | None = None) -> dict:
@@ -31,14 +46,27 @@ def board(*, staff: StaffContext, team, day: datetime.date | None = None) -> dic
 
     per_member = {m.pk: {"member": m, "visits": [], "tasks": []} for m in members}
     everyone = {"visits": [], "tasks": []}
+    # Each visit's why comes along in the same query (no query per row): the last review's
+    # agreed next steps and the goals of the newest user contract, beside the visit's focus.
+    last_review = (Review.objects.filter(resident=OuterRef("agreement__resident"))
+                   .order_by("-held_on", "-id").values("next_steps")[:1])
+    plan_goals = (PlanVersion.objects.filter(resident=OuterRef("agreement__resident"),
+                                             kind=PlanKind.USER_CONTRACT)
+                  .order_by("-number").annotate(goals=KT("answers__goals"))
+                  .values("goals")[:1])
     # A member sees every resident the team follows (the team is the work relation), so
     # the queries below filter on the team, not on a long list of ids.
     visits = (Visit.objects.filter(agreement__team=team, agreement__resident__team=team,
                                    planned_on=day)
-              .select_related("agreement__resident", "assigned_to"))
+              .select_related("agreement__resident", "assigned_to")
+              .annotate(review_agreed=Subquery(last_review), plan_goals=Subquery(plan_goals)))
     for visit in visits:
         visit.shown = Category.FOLLOWUP in readable.get(visit.agreement.resident_id, ())
         visit.purpose = "weekly_visit"
+        # The why is follow-up information: only for members who may read it.
+        visit.why = _visit_why(visit) if visit.shown else None
+        if not visit.shown:
+            visit.review_agreed = visit.plan_goals = None
         if visit.agreement.resident_id in red_ids:
             everyone["visits"].append(visit)
         elif visit.assigned_to_id in per_member:

@@ -340,13 +340,20 @@ CRITERIA = [
 ]
 
 TASKS = [
-    ("Følge søkeren på visning", "followup", 1, True, False),
-    ("Avklare behov for verge", "followup", 2, False, False),
-    ("Første husleie og depositumsgaranti fra NAV", "nav", 2, True, False),
-    ("Klargjøre boligen: seng og enkle møbler", "caretaker", 3, True, True),
-    ("Signere husleiekontrakt", "housing", 3, True, False),
-    ("Utlevere nøkler", "housing", 4, True, False),
-    ("Strøm og adresseendring", "followup", 5, False, False),
+    ("Følge søkeren på visning", "followup", 1, True, False,
+     "Trygghet: beboeren skal se boligen sammen med noen de kjenner før de sier ja."),
+    ("Avklare behov for verge", "followup", 2, False, False,
+     "Sikre at beboeren får hjelp med økonomi og avtaler der de selv ønsker det."),
+    ("Første husleie og depositumsgaranti fra NAV", "nav", 2, True, False,
+     "Ingen skal starte leieforholdet med gjeld: husleie og depositum må være på plass."),
+    ("Klargjøre boligen: seng og enkle møbler", "caretaker", 3, True, True,
+     "Beboeren skal kunne sove i boligen første natt."),
+    ("Signere husleiekontrakt", "housing", 3, True, False,
+     "Kontrakten gir beboeren egne rettigheter som leietaker."),
+    ("Utlevere nøkler", "housing", 4, True, False,
+     "Nøkkeldagen er målet: fra bostedsløs til egen dør."),
+    ("Strøm og adresseendring", "followup", 5, False, False,
+     "Lys og varme fra første dag, og post som kommer fram."),
 ]
 
 
@@ -389,10 +396,10 @@ def _allocation_setup(municipality):
     )
     for order, text in enumerate(CRITERIA):
         allocation.criterion_create(municipality=municipality, text=text, order=order, by=None)
-    for order, (title, unit_kind, days, blocks, prep) in enumerate(TASKS):
+    for order, (title, unit_kind, days, blocks, prep, purpose) in enumerate(TASKS):
         allocation.task_template_create(
             municipality=municipality, title=title, unit_kind=unit_kind, due_business_days=days,
-            blocks_move_in=blocks, is_preparation=prep, order=order, by=None)
+            blocks_move_in=blocks, is_preparation=prep, order=order, purpose=purpose, by=None)
 
 
 def _applications(*, municipality, rng, today, staff, units, team):
@@ -413,7 +420,10 @@ def _applications(*, municipality, rng, today, staff, units, team):
             applicant=resident, officer_unit=units["housing"], by=officer,
             registered_on=registered, housing_first=True, rooms_needed=rng.choice([1, 1, 2]),
             needs_rop_suited=rng.random() < 0.4, wishes="Vil bo rolig, nær bussen.",
-            referral_source=resident.background)
+            referral_source=resident.background,
+            # Most consent to the statement when they apply; the rest show the page that
+            # asks for it (ADR 0030).
+            statement_consent_form="written" if i % 3 else "")
         if stage == "received":
             continue
         allocation.statement_request(application=application, by=officer)
@@ -469,6 +479,29 @@ def _applications(*, municipality, rng, today, staff, units, team):
                                       monthly_rent=Decimal("7400"), by=officer)
 
 
+VISIT_FOCUSES = [
+    "Se på om kjøleskapet har mat; øve på å betale husleie i nettbank.",
+    "Gå gjennom posten sammen og svare på brevet fra NAV.",
+    "Handle inn til uka sammen og lage en enkel middag.",
+    "Snakke om naboklagen og hva som kan gjøre kveldene roligere.",
+    "Sjekke røykvarsleren og øve på å slå av komfyren.",
+    "Bli med til dagsenteret og høre om ønsket om arbeidstrening.",
+    "Rydde kjøkkenet sammen og avtale når søpla skal ut.",
+    "Lage en plan for helgen: hvem kan beboeren ringe om det blir tungt?",
+    "Følge opp søknaden om bostøtte og sjekke at husleia er betalt.",
+    "Henge opp gardiner og gjøre stua mer til et hjem.",
+]
+
+PLAN_GOALS = [
+    {"wants_help_with": "Økonomi og regninger.", "goals": "Betale husleia selv hver måned "
+     "og ha mat i kjøleskapet hele uka.", "you_do": "Åpne posten hver mandag."},
+    {"wants_help_with": "Komme i aktivitet.", "goals": "Få en fast dag på dagsenteret og "
+     "prøve arbeidstrening før sommeren.", "service_does": "Følger meg første gang."},
+    {"wants_help_with": "Naboer og ro i oppgangen.", "goals": "Bo her lenge: ingen klager "
+     "fra naboene og besøk som går hjem før kl. 23.", "you_do": "Si fra når det blir mye."},
+]
+
+
 def _agreements(*, municipality, rng, today, staff):
     """Follow-up agreements for housed residents followed by a team, with ten weeks of
     visits: most done, some missed (so the alerts show), one health-care opt-out."""
@@ -502,6 +535,19 @@ def _agreements(*, municipality, rng, today, staff):
                 neighbour_complaint=rng.random() < 0.04,
                 note_text="Ukentlig besøk. Beboeren hadde det greit." if status == "done"
                 else "")
+        if i % 3 != 2:
+            # Most of the coming visits have a focus written in the morning meeting.
+            upcoming = agreement.visits.filter(planned_on__gte=today,
+                                               status=VisitStatus.PLANNED).order_by("planned_on")
+            for week, visit in enumerate(upcoming[:2]):
+                followup.visit_focus_set(visit=visit, by=resident.primary_contact,
+                                         focus=VISIT_FOCUSES[(i + week) % len(VISIT_FOCUSES)])
+        elif i % 2 == 0:
+            # Others have no focus yet: the board shows the goal in their user contract.
+            followup.plan_save(resident=resident, kind="user_contract", based_on=0,
+                               review_on=today + datetime.timedelta(days=90),
+                               by=resident.primary_contact,
+                               answers=PLAN_GOALS[i % len(PLAN_GOALS)])
         if i == 7 and agreement.health_care_accepted:
             followup.health_care_decline(agreement=agreement, on=today,
                                          by=resident.primary_contact)

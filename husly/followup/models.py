@@ -82,6 +82,8 @@ class Visit(MunicipalityScopedModel):
     fire_safety_concern = models.BooleanField(_("fire safety concern"), default=False)
     neighbour_complaint = models.BooleanField(_("neighbour complaint"), default=False)
     actions = models.TextField(_("actions taken"), blank=True)
+    # Why this visit, written by staff before it and shown in the morning meeting.
+    focus = models.CharField(_("focus of the visit"), max_length=300, blank=True)
     note = models.OneToOneField("people.ResidentNote", on_delete=models.PROTECT, null=True,
                                 blank=True, related_name="visit")
 

@@ -44,6 +44,14 @@ def test_a_morning_meeting(browser, live_server, municipality, team, settings):
     visit.refresh_from_db()
     assert visit.assigned_to == leader
 
+    # The visit's why: nothing written yet, so the meeting writes its focus in place.
+    page.locator(f"#fokus-{visit.pk}").fill("Øve på å betale husleie i nettbank.")
+    page.locator(f"#fokus-{visit.pk}").locator("xpath=..").get_by_role("button").click()
+    expect(page.get_by_text("Øve på å betale husleie i nettbank.")).to_be_visible()
+    visit.refresh_from_db()
+    assert visit.focus == "Øve på å betale husleie i nettbank."
+    assert_accessible(page)
+
     page.get_by_text("Sett en beboer på rød tavle").click()
     page.locator("#pa-beboer").select_option(str(resident.pk))
     page.locator("#pa-grunn").fill("Mye uro i helgen")

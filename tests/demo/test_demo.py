@@ -5,8 +5,10 @@ from django.core.management import CommandError, call_command
 from django.db.models import Count
 
 from husly.accounts.models import Role, RoleAssignment
+from husly.allocation.models import TaskTemplate
 from husly.common.identifiers import national_id_is_synthetic, national_id_validate
 from husly.demo.builder import DEMO_STAFF
+from husly.followup.models import PlanVersion, Visit
 from husly.housing.models import Dwelling, Tenancy
 from husly.people.models import Resident
 
@@ -27,6 +29,11 @@ def test_demo_municipality_has_the_sandnes_sizes_and_only_synthetic_people(db, s
     assert Tenancy.objects.filter(end_date__isnull=True).exists()
     roles = set(RoleAssignment.objects.values_list("role", flat=True))
     assert roles == set(Role.values)
+    # The morning meeting's why: coming visits with a focus, tasks with their reason.
+    assert Visit.objects.filter(status="planned").exclude(focus="").count() >= 10
+    assert PlanVersion.objects.filter(kind="user_contract").exists()
+    assert TaskTemplate.objects.exists()
+    assert not TaskTemplate.objects.filter(purpose="").exists()
     printed = out.getvalue()
     for username, *_rest in DEMO_STAFF:
         assert username in printed
