@@ -25,8 +25,16 @@ from husly.access.policy import (
 from husly.access.selectors import break_glass_open_for_review
 from husly.accounts.models import Role, Unit, UnitKind
 from husly.accounts.selectors import staff_in_units
-from husly.allocation.models import Allocation, ApplicationState, MoveInTask, Offer, Statement
+from husly.allocation.models import (
+    Allocation,
+    Application,
+    ApplicationState,
+    MoveInTask,
+    Offer,
+    Statement,
+)
 from husly.allocation.selectors import replies_open_by
+from husly.allocation.services import preliminary_reply_due_on
 from husly.common.businessdays import business_days_add
 from husly.common.deadlines import DeadlineState, deadline_state
 from husly.common.formats import date_long
@@ -163,10 +171,10 @@ def _open_tasks(rows, staff):
 def _move_in_tasks(municipality, staff, today):
     if staff is not None and not staff.may_open("tasks"):
         return []
+    # A task done through a work order is the caretaker's work order item instead.
     rows = MoveInTask.objects.filter(
         allocation__municipality=municipality, allocation__moved_in_on__isnull=True,
-        done_on__isnull=True).filter(Q(work_order__isnull=True)
-                                     | Q(work_order__done_on__isnull=True))
+        done_on__isnull=True, work_order__isnull=True)
     rows = _open_tasks(rows, staff).select_related(
         "allocation__application", "allocation__meeting", "unit", "assigned_to")
     return [InboxItem(
@@ -177,7 +185,7 @@ def _move_in_tasks(municipality, staff, today):
         if t.allocation.meeting.held_on else "",
         due_on=t.due_on, unit=t.unit, holder=t.assigned_to, responsible_id=t.assigned_to_id,
         url=reverse("allocation:joint_meeting", args=[t.allocation.application_id]),
-        done_url="" if t.work_order_id else reverse("allocation:task_complete", args=[t.pk]),
+        done_url=reverse("allocation:task_complete", args=[t.pk]),
     ) for t in rows]
 
 
@@ -339,11 +347,9 @@ def _decisions_due(municipality, staff, today):
     due_by = business_days_add(today, LOOKAHEAD_BUSINESS_DAYS)
     rows = [r for r in replies_open_by(municipality=municipality, due_by=due_by)
             if r[1] == staff.user.pk]
-    from husly.allocation.models import Application
-
     applicants = dict(Application.objects.filter(pk__in=[r[0] for r in rows])
                       .values_list("pk", "applicant_id"))
-    return [InboxItem(
+    items = [InboxItem(
         kind=K.DECISION_DUE, pk=pk, resident_id=applicants.get(pk),
         what=(_("Decide the application: the decision promised in the preliminary reply is "
                 "due") if replied else _("Send a preliminary reply, or decide")),
@@ -352,6 +358,22 @@ def _decisions_due(municipality, staff, today):
         due_on=due, responsible_id=staff.user.pk, holder=staff.user,
         url=reverse("allocation:application_detail", args=[pk]),
     ) for pk, _officer, replied, due in rows]
+    # The follow-up unit's statement has come back: the decision is the officer's next step.
+    waiting = {i.pk for i in items}
+    for application in Application.objects.filter(
+            municipality=municipality, officer=staff.user,
+            state=ApplicationState.STATEMENT_GIVEN).exclude(pk__in=waiting).select_related(
+            "statement__written_by"):
+        items.append(InboxItem(
+            kind=K.DECISION_DUE, pk=application.pk, resident_id=application.applicant_id,
+            what=_("Decide the application: the statement has come"),
+            why=_("The follow-up unit gave its statement on %(date)s.") % {
+                "date": date_long(application.statement.given_on)},
+            asked_by=str(application.statement.written_by or ""),
+            due_on=preliminary_reply_due_on(application.registered_on),
+            responsible_id=staff.user.pk, holder=staff.user,
+            url=reverse("allocation:application_detail", args=[application.pk])))
+    return items
 
 
 def _offers(municipality, staff, today):
