@@ -1,8 +1,10 @@
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from husly.accounts.models import User
+from husly.accounts.selectors import WORKING_ROLES, staff_in_unit_kind
 from husly.allocation.models import (
     TASK_UNIT_CHOICES,
     CriterionAssessment,
@@ -13,6 +15,10 @@ from husly.common.forms import DesignsystemetForm
 from husly.housing.models import DwellingKind
 from husly.people.forms import DateInput
 from husly.people.models import Background
+
+STATEMENT_CONSENT_CHOICES = [
+    ("", _("Not asked yet")), ("written", _("Yes, in writing")), ("verbal", _("Yes, verbally")),
+]
 
 
 class ApplicationForm(DesignsystemetForm):
@@ -40,6 +46,12 @@ class ApplicationForm(DesignsystemetForm):
     housing_first = forms.BooleanField(label=_("Housing First"), required=False)
     referral_source = forms.ChoiceField(label=_("Referral source"), required=False,
                                         choices=[("", _("Not known"))] + Background.choices)
+    statement_consent_form = forms.ChoiceField(
+        label=_("Consent to the follow-up unit's statement"), required=False,
+        choices=STATEMENT_CONSENT_CHOICES, initial="",
+        help_text=_("Ask the applicant whether the follow-up unit may give the housing service "
+                    "a statement on the application. It covers that statement only."),
+    )
 
     def __init__(self, *args, residents, **kwargs):
         super().__init__(*args, **kwargs)
@@ -64,10 +76,16 @@ class AssessmentForm(DesignsystemetForm):
 class StatementForm(DesignsystemetForm):
     text = forms.CharField(
         label=_("Statement from the follow-up unit"), widget=forms.Textarea(attrs={"rows": 6}),
-        help_text=_("What the housing service needs to know to find a dwelling that works: "
-                    "needs, risks, what the resident wishes. Share only what the resident "
-                    "has agreed to."),
+        help_text=_("The statement goes to the housing service. Write what it needs to find a "
+                    "dwelling that works: needs, risks for the tenancy, what the resident "
+                    "wishes. Keep health details out: no diagnoses, medication or treatment."),
     )
+
+
+class StatementConsentForm(DesignsystemetForm):
+    form = forms.ChoiceField(label=_("How the consent was given"),
+                             choices=STATEMENT_CONSENT_CHOICES[1:], widget=forms.RadioSelect)
+    given_on = forms.DateField(label=_("Given"), widget=DateInput(), initial=timezone.localdate)
 
 
 class DecisionForm(DesignsystemetForm):
@@ -123,6 +141,24 @@ class AnswerForm(DesignsystemetForm):
                                        choices=[("", "–")] + DeclineReason.choices)
 
 
+class AllocateForm(DesignsystemetForm):
+    allocated_on = forms.DateField(label=_("Allocation date"), widget=DateInput(),
+                                   initial=timezone.localdate)
+
+    def __init__(self, *args, business_days: int = 3, accepted_on=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["allocated_on"]
+        field.help_text = ngettext(
+            "Today or earlier, not before the offer was accepted. The joint meeting is due "
+            "%(days)s business day after it.",
+            "Today or earlier, not before the offer was accepted. The joint meeting is due "
+            "%(days)s business days after it.", business_days) % {"days": business_days}
+        field.widget.attrs["aria-describedby"] = "id_allocated_on-hjelp"
+        field.widget.attrs["max"] = timezone.localdate().isoformat()
+        if accepted_on:
+            field.widget.attrs["min"] = accepted_on.isoformat()
+
+
 class ScheduleForm(DesignsystemetForm):
     scheduled_on = forms.DateField(label=_("Meeting date"), widget=DateInput())
 
@@ -135,13 +171,16 @@ class MeetingForm(DesignsystemetForm):
     note = forms.CharField(label=_("What is needed now, and who does what"), required=False,
                            widget=forms.Textarea(attrs={"rows": 4}))
 
-    def __init__(self, *args, staff_queryset, templates, **kwargs):
+    def __init__(self, *args, staff_queryset, templates, municipality, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["attendees"].queryset = staff_queryset
         self.templates = list(templates)
         for template in self.templates:
+            # Only the people of the responsible unit: a task is not the analyst's or the
+            # administrator's, nor another unit's.
             field = forms.ModelChoiceField(
-                label=template.title, queryset=staff_queryset, required=False,
+                label=template.title, required=False,
+                queryset=staff_in_unit_kind(municipality=municipality, kind=template.unit_kind),
                 empty_label=_("The unit (%(unit)s)") % {"unit": template.get_unit_kind_display()},
             )
             field.widget.attrs["class"] = "ds-input"
@@ -204,8 +243,12 @@ class TaskTemplateForm(DesignsystemetForm):
                                         required=False, initial=True)
     is_preparation = forms.BooleanField(label=_("Caretaker prepares the dwelling"),
                                         required=False)
+    purpose = forms.CharField(label=_("Why the task is done"), max_length=300, required=False,
+                              help_text=_("Shown in the morning meeting beside the task."))
 
 
 def staff_in(municipality):
-    return (User.objects.filter(role_assignments__municipality=municipality, is_active=True)
+    """Who may attend a joint meeting: the staff who work in the municipality's units."""
+    return (User.objects.filter(role_assignments__municipality=municipality, is_active=True,
+                                role_assignments__role__in=WORKING_ROLES)
             .distinct().order_by("first_name", "last_name"))

@@ -156,12 +156,29 @@ def replies_open_by(*, municipality, due_by: datetime.date) -> list[tuple]:
     return result
 
 
+# One definition of a joint meeting kept, for every page that counts them: the allocation
+# overview, Frister og tempo, the council report and the people behind the figure.
+JOINT_MEETING_KEPT = Q(meeting__held_on__lte=F("meeting_deadline"))
+
+
+def joint_meetings_due(*, municipality, today: datetime.date):
+    """Allocations whose joint-meeting deadline has passed: each was kept or not."""
+    return Allocation.objects.filter(municipality=municipality, meeting_deadline__lt=today)
+
+
+def joint_meeting_figures(*, municipality, today: datetime.date) -> dict:
+    counts = joint_meetings_due(municipality=municipality, today=today).aggregate(
+        due=Count("id"), kept=Count("id", filter=JOINT_MEETING_KEPT))
+    due, kept = counts["due"], counts["kept"]
+    return {"meetings_due": due, "meetings_kept": kept,
+            "meetings_within_deadline_pct": round(100 * kept / due) if due else None}
+
+
 def allocation_figures(*, staff: StaffContext, today: datetime.date | None = None) -> dict:
-    """Days from decision to keys (median, 90th percentile) and the share of joint meetings
-    held within the deadline, over the last twelve months of the municipality (the process
-    report in Resultater has every year). Twelve months keep the dashboard about now, and its
-    cost about a year's allocations, however long the history and however large the
-    installation."""
+    """Days from decision to keys (median, 90th percentile) over the last twelve months of
+    the municipality, and the joint meetings kept as `joint_meeting_figures` counts them on
+    every page. Twelve months keep the dashboard about now, and its cost about a year's
+    move-ins, however long the history and however large the installation."""
     today = today or timezone.localdate()
     since = today - datetime.timedelta(days=365)
     allocations = Allocation.objects.filter(municipality=staff.municipality)
@@ -174,18 +191,13 @@ def allocation_figures(*, staff: StaffContext, today: datetime.date | None = Non
         .order_by().values_list("wait").annotate(n=Count("id"))
     )
     days = sorted(wait.days for wait, n in per_days for _ in range(n))
-    meetings = allocations.filter(allocated_on__gte=since, meeting__held_on__isnull=False
-                                  ).aggregate(
-        total=Count("id"), within=Count("id", filter=Q(meeting__held_on__lte=F(
-            "meeting_deadline"))))
-    total, within = meetings["total"], meetings["within"]
+    meetings = joint_meeting_figures(municipality=staff.municipality, today=today)
     return {
         "moved_in": len(days),
         "median_days": statistics.median(days) if days else None,
         "p90_days": (statistics.quantiles(days, n=10, method="inclusive")[-1]
                      if len(days) >= 2 else (days[0] if days else None)),
-        "meetings_held": total,
-        "meetings_within_deadline_pct": round(100 * within / total) if total else None,
+        **meetings,
     }
 
 

@@ -9,7 +9,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from husly.access.models import ConsentScope
+from husly.access.services import consent_record
 from husly.accounts.models import Unit, UnitKind
+from husly.accounts.selectors import unit_of_kind_for, works_in_unit
 from husly.allocation.models import (
     Allocation,
     AllocationCriterion,
@@ -28,11 +31,17 @@ from husly.allocation.models import (
 from husly.common.businessdays import add_months, business_days_add
 from husly.common.events import event_record, settings_save
 from husly.common.formats import date_long
+from husly.common.models import Category
 from husly.housing import services as housing
 from husly.housing.models import Dwelling, DwellingStatus, WorkOrderKind
 from husly.people import services as people
 
 S = ApplicationState
+
+
+def _not_in_unit(person, unit) -> str:
+    return _("%(name)s is not in %(unit)s. Give the task to someone in the responsible "
+             "unit.") % {"name": person, "unit": unit}
 
 
 def settings_for(municipality) -> AllocationSettings:
@@ -80,14 +89,20 @@ def criterion_create(*, municipality, text: str, order: int = 0, by) -> Allocati
 @transaction.atomic
 def task_template_create(*, municipality, title: str, unit_kind: str, by,
                          due_business_days: int = 2, blocks_move_in: bool = True,
-                         is_preparation: bool = False, order: int = 0) -> TaskTemplate:
+                         is_preparation: bool = False, order: int = 0,
+                         purpose: str = "") -> TaskTemplate:
+    purpose = " ".join(purpose.split())
+    longest = TaskTemplate._meta.get_field("purpose").max_length
+    if len(purpose) > longest:
+        raise ValidationError({"purpose": [_("Keep the why short: at most %(max)d "
+                                             "characters.") % {"max": longest}]})
     template = TaskTemplate.objects.create(
         municipality=municipality, title=title, unit_kind=unit_kind,
         due_business_days=due_business_days, blocks_move_in=blocks_move_in,
-        is_preparation=is_preparation, order=order,
+        is_preparation=is_preparation, order=order, purpose=purpose,
     )
     event_record(name="allocation.task_template_created", actor=by, target=template,
-                 changes={"title": title, "unit_kind": unit_kind})
+                 changes={"title": title, "unit_kind": unit_kind, "purpose": purpose})
     return template
 
 
@@ -100,7 +115,11 @@ APPLICATION_NEEDS = (
 
 @transaction.atomic
 def application_register(*, applicant, officer_unit: Unit, by, registered_on=None,
-                         household_members=(), **needs) -> Application:
+                         household_members=(), statement_consent_form: str = "",
+                         **needs) -> Application:
+    """Register an application. `statement_consent_form` ("written" or "verbal") records the
+    applicant's consent to the follow-up unit's statement reaching the housing service
+    (ADR 0030); empty: not asked yet, recorded later on the application's page."""
     unknown = set(needs) - set(APPLICATION_NEEDS)
     if unknown:
         raise TypeError(f"unknown application fields: {sorted(unknown)}")
@@ -126,9 +145,47 @@ def application_register(*, applicant, officer_unit: Unit, by, registered_on=Non
     application.full_clean(exclude=["municipality", "applicant", "officer", "case"])
     application.save()
     application.household_members.set(members)
+    if statement_consent_form:
+        _statement_consent_attach(application, form=statement_consent_form,
+                                  given_on=registered_on, by=by)
     event_record(name="application.registered", actor=by, target=application,
                  changes={"applicant": applicant, "registered_on": registered_on,
-                          "household_members": [m.pk for m in members], **needs})
+                          "household_members": [m.pk for m in members],
+                          "statement_consent": bool(statement_consent_form), **needs})
+    return application
+
+
+def _statement_consent_attach(application: Application, *, form: str, given_on, by):
+    """The applicant's consent to the statement: from the follow-up units, to the housing
+    unit that runs the case, scoped to this statement only (it opens nothing else)."""
+    followup_units = list(Unit.objects.filter(municipality_id=application.municipality_id,
+                                              kind=UnitKind.FOLLOWUP))
+    if not followup_units:
+        raise ValidationError(_("The municipality has no follow-up unit to ask. Ask the "
+                                "administrator to register it."))
+    consent = consent_record(
+        resident=application.applicant, from_units=followup_units,
+        to_units=[application.case.unit], categories=[Category.FOLLOWUP],
+        purpose=_("The follow-up unit's statement on the application for a dwelling"),
+        given_on=given_on, form=form, by=by, scope=ConsentScope.STATEMENT)
+    application.statement_consent = consent
+    application.save(update_fields=["statement_consent"])
+    return consent
+
+
+@transaction.atomic
+def application_statement_consent_record(*, application: Application, form: str, by,
+                                         given_on=None) -> Application:
+    """Record, afterwards, the applicant's consent to the statement reaching the housing
+    service: the page that needs it offers this in place."""
+    application = _locked(application)
+    if application.statement_consent_id and application.statement_consent.is_in_force(
+            timezone.localdate()):
+        raise ValidationError(_("The consent to the statement is already recorded."))
+    consent = _statement_consent_attach(application, form=form,
+                                        given_on=given_on or timezone.localdate(), by=by)
+    event_record(name="application.statement_consent_recorded", actor=by, target=application,
+                 changes={"consent": consent, "form": form})
     return application
 
 
@@ -358,13 +415,22 @@ def offer_answer(*, application: Application, accepted: bool, by, decline_reason
 @transaction.atomic
 def allocation_register(*, application: Application, by, allocated_on=None) -> Allocation:
     """Register the allocation and set the joint meeting's deadline: the configured number
-    of Norwegian business days (3) after the allocation date."""
+    of Norwegian business days (3) after the allocation date. The date is not in the future
+    and not before the offer was accepted."""
     application = _locked(application)
     _require_state(application, S.ACCEPTED)
     offer = application.offers.filter(answer=Offer.Answer.ACCEPTED).latest("id")
     dwelling = Dwelling.objects.select_for_update().get(pk=offer.dwelling_id)
     today = timezone.localdate()
     allocated_on = allocated_on or today
+    if allocated_on > today:
+        raise ValidationError({"allocated_on": [_(
+            "The allocation date is in the future. Register the allocation on the day it is "
+            "made, today or earlier.")]})
+    if offer.answered_on and allocated_on < offer.answered_on:
+        raise ValidationError({"allocated_on": [_(
+            "The allocation date is before the offer was accepted (%(date)s). Use that day "
+            "or later.") % {"date": date_long(offer.answered_on)}]})
     if dwelling.status != DwellingStatus.VACANT:
         raise ValidationError(_("The dwelling is %(status)s, not vacant, and cannot be "
                                 "allocated.") % {
@@ -433,6 +499,20 @@ def joint_meeting_hold(*, meeting: JointMeeting, held_on: datetime.date, attende
     if missing:
         raise ValidationError(_("The municipality lacks a unit for some tasks. Ask the "
                                 "administrator to register it."))
+    # A named person answers for the task in their own unit of the responsible kind.
+    task_units, outsiders = {}, []
+    for template in templates:
+        person = assignees.get(template.pk)
+        if person is None:
+            task_units[template.pk] = units[template.unit_kind]
+            continue
+        unit = unit_of_kind_for(user=person, municipality_id=allocation.municipality_id,
+                                kind=template.unit_kind)
+        if unit is None:
+            outsiders.append(_not_in_unit(person, units[template.unit_kind]))
+        task_units[template.pk] = unit
+    if outsiders:
+        raise ValidationError(outsiders)
     meeting.held_on = held_on
     meeting.note = note.strip()
     meeting.save(update_fields=["held_on", "note"])
@@ -450,9 +530,9 @@ def joint_meeting_hold(*, meeting: JointMeeting, held_on: datetime.date, attende
                 due_on=due, by=by,
             )
         tasks.append(MoveInTask.objects.create(
-            allocation=allocation, title=template.title, unit=units[template.unit_kind],
+            allocation=allocation, title=template.title, unit=task_units[template.pk],
             assigned_to=person, due_on=due, blocks_move_in=template.blocks_move_in,
-            work_order=work_order,
+            work_order=work_order, purpose=template.purpose,
         ))
     event_record(name="joint_meeting.held", actor=by, target=allocation,
                  changes={"held_on": held_on, "attendees": [a.pk for a in attendees],
@@ -484,11 +564,10 @@ def move_in_task_complete(*, task: MoveInTask, by, done_on=None) -> MoveInTask:
 @transaction.atomic
 def move_in_task_assign(*, task: MoveInTask, assigned_to, by) -> MoveInTask:
     """Move a task to a colleague in one step; they see it at once on their own list."""
-    task = MoveInTask.objects.select_for_update().select_related("allocation").get(pk=task.pk)
-    if not assigned_to.role_assignments.filter(
-        municipality_id=task.allocation.municipality_id
-    ).exists():
-        raise ValidationError(_("Choose a colleague who works in this municipality."))
+    task = MoveInTask.objects.select_for_update().select_related("allocation", "unit").get(
+        pk=task.pk)
+    if not works_in_unit(user=assigned_to, unit=task.unit):
+        raise ValidationError({"assigned_to": [_not_in_unit(assigned_to, task.unit)]})
     if task.done_on:
         raise ValidationError(_("The task is already done."))
     task.assigned_to = assigned_to

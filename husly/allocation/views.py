@@ -2,17 +2,25 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from husly.access.decorators import page
+from husly.access.models import AccessBasis
 from husly.access.policy import (
+    joint_meeting_access,
     may_complete_task,
+    may_hold_joint_meeting,
     resident_access,
+    resident_shows_address,
     residents_visible,
-    statement_readable,
+    statement_consent_in_force,
+    statement_missing_consent,
+    statement_reading,
+    statement_writer_access,
 )
 from husly.access.services import access_log_record
 from husly.allocation import forms, letters, matching, selectors, services
@@ -83,10 +91,23 @@ def application_detail(request, pk: int):
     application, access = _application_with_access(request, pk)
     access_log_record(staff=staff, resident=application.applicant, access=access,
                       view="application_detail")
+    may_manage = staff.may_open("allocation_manage")
+    statement_access = statement_reading(staff, application, access)
+    if statement_access is not None and statement_access.basis != access.basis:
+        # Read on the basis the workflow recorded, not the page's: logged as such.
+        access_log_record(staff=staff, resident=application.applicant,
+                          access=statement_access, view="statement_read")
+    missing_consent = statement_missing_consent(staff, application, access)
+    consent_in_force = statement_consent_in_force(application)
     context = {"application": application, "access": access,
                "reads_housing": access.reads(Category.HOUSING),
-               "reads_statement": statement_readable(staff, access),
-               "may_manage": staff.may_open("allocation_manage"),
+               "statement_access": statement_access,
+               "statement_missing_consent": missing_consent,
+               "consent_in_force": consent_in_force,
+               "consent_form": (forms.StatementConsentForm()
+                                if may_manage and not consent_in_force
+                                and access.reads(Category.HOUSING) else None),
+               "may_manage": may_manage,
                "may_write_statement": staff.may_open("statement_write"),
                "S": S, "decline_reasons": DeclineReason.choices}
     statement = getattr(application, "statement", None)
@@ -101,6 +122,13 @@ def application_detail(request, pk: int):
             current=assessments)
         context["decision"] = getattr(application, "decision", None)
         context["offers"] = list(application.offers.select_related("dwelling"))
+        if application.state == S.ACCEPTED:
+            accepted = next((o for o in context["offers"]
+                             if o.answer == o.Answer.ACCEPTED), None)
+            context["allocate_form"] = forms.AllocateForm(
+                business_days=services.settings_for(
+                    application.municipality).meeting_business_days,
+                accepted_on=accepted.answered_on if accepted else None)
         context["reply_due"] = services.preliminary_reply_due(application)
         context["statement_required"] = services.statement_required(application)
         context["resettlements"] = list(resettlements_for(resident=application.applicant))
@@ -147,9 +175,31 @@ def statement_request(request, pk: int):
     return redirect("allocation:application_detail", pk=pk)
 
 
+@require_POST
+@page("allocation_manage")
+def statement_consent(request, pk: int):
+    application, _access = _application_with_access(request, pk)
+    form = forms.StatementConsentForm(request.POST)
+    if form.is_valid():
+        service_call(request, lambda: services.application_statement_consent_record(
+            application=application, form=form.cleaned_data["form"],
+            given_on=form.cleaned_data["given_on"], by=request.staff.user),
+            _("The consent to the statement is recorded."))
+    else:
+        messages.error(request, _("Choose how the consent was given, and the date."))
+    return redirect("allocation:application_detail", pk=pk)
+
+
 @page("statement_write")
 def statement_give(request, pk: int):
-    application, _access = _application_with_access(request, pk)
+    staff = request.staff
+    application = selectors.application_get(staff=staff, pk=pk)
+    access = statement_writer_access(staff, application)
+    if not access.allowed:
+        raise PermissionDenied
+    access_log_record(staff=staff, resident=application.applicant, access=access,
+                      view="statement_give")
+    statement = application.statement
     form = forms.StatementForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -159,9 +209,49 @@ def statement_give(request, pk: int):
             form.add_service_error(exc)
         else:
             messages.success(request, _("The statement is sent to the housing service."))
+            if access.basis == AccessBasis.STATEMENT_REQUEST:
+                return redirect("inbox:inbox")
             return redirect("allocation:application_detail", pk=pk)
-    return render(request, "allocation/statement_form.html",
-                  {"form": form, "application": application})
+    return render(request, "allocation/statement_form.html", {
+        "form": form, "application": application, "statement": statement, "access": access,
+        "consent_in_force": statement_consent_in_force(application),
+        "statement_state": deadline_state(statement.due_on, done=statement.given_on is not None,
+                                          today=timezone.localdate()),
+        "may_open_application": resident_access(staff, application.applicant).allowed,
+    })
+
+
+@page("joint_meeting")
+def joint_meeting(request, pk: int):
+    """The joint meeting's own page, for everyone who takes part (housing, follow-up, NAV):
+    the meeting, its note and its move-in tasks, with each participant's own tasks to do."""
+    staff = request.staff
+    application = selectors.application_get(staff=staff, pk=pk)
+    allocation = getattr(application, "allocation", None)
+    if allocation is None:
+        raise Http404
+    access = joint_meeting_access(staff, allocation)
+    if not access.allowed:
+        raise PermissionDenied
+    access_log_record(staff=staff, resident=application.applicant, access=access,
+                      view="joint_meeting")
+    today = timezone.localdate()
+    tasks = list(allocation.tasks.select_related("unit", "assigned_to", "work_order"))
+    for task in tasks:
+        task.is_done = services.task_is_done(task)
+        task.deadline_state = deadline_state(task.due_on, done=task.is_done, today=today)
+        task.may_complete = may_complete_task(staff, task) and not task.work_order_id
+    meeting = allocation.meeting
+    return render(request, "allocation/joint_meeting.html", {
+        "application": application, "allocation": allocation, "meeting": meeting,
+        "tasks": tasks, "access": access,
+        "shows_address": resident_shows_address(staff, application.applicant),
+        "attendees": list(meeting.attendees.all()),
+        "may_hold": may_hold_joint_meeting(staff) and resident_access(
+            staff, application.applicant).allowed,
+        "meeting_state": deadline_state(allocation.meeting_deadline,
+                                        done=meeting.held_on is not None, today=today),
+    })
 
 
 @page("allocation_manage")
@@ -278,9 +368,14 @@ def offer_answer(request, pk: int):
 @page("allocation_manage")
 def allocate(request, pk: int):
     application, _access = _application_with_access(request, pk)
-    service_call(request, lambda: services.allocation_register(application=application,
-                                                       by=request.staff.user),
-         _("The allocation is registered. Hold the joint meeting before the deadline."))
+    form = forms.AllocateForm(request.POST)
+    if form.is_valid():
+        service_call(request, lambda: services.allocation_register(
+            application=application, allocated_on=form.cleaned_data["allocated_on"],
+            by=request.staff.user),
+            _("The allocation is registered. Hold the joint meeting before the deadline."))
+    else:
+        messages.error(request, _("Give the allocation date, today or earlier."))
     return redirect("allocation:application_detail", pk=pk)
 
 
@@ -309,7 +404,8 @@ def meeting_hold(request, pk: int):
         return redirect("allocation:application_detail", pk=pk)
     form = forms.MeetingForm(
         request.POST or None, staff_queryset=forms.staff_in(application.municipality),
-        templates=selectors.task_templates(municipality=application.municipality))
+        templates=selectors.task_templates(municipality=application.municipality),
+        municipality=application.municipality)
     if request.method == "POST" and form.is_valid():
         try:
             services.joint_meeting_hold(
@@ -337,6 +433,10 @@ def task_complete(request, pk: int):
          _("The task is done."))
     if request.POST.get("fra") == "mine":
         return redirect("allocation:my_tasks")
+    if request.POST.get("fra") == "innboks":
+        return redirect("inbox:inbox")
+    if request.POST.get("fra") == "mote":
+        return redirect("allocation:joint_meeting", pk=task.allocation.application_id)
     return redirect("allocation:application_detail", pk=task.allocation.application_id)
 
 
@@ -374,9 +474,14 @@ def withdraw(request, pk: int):
 
 @page("tasks")
 def my_tasks(request):
-    return render(request, "allocation/my_tasks.html",
-                  {"tasks": selectors.tasks_for(staff=request.staff),
-                   "colleagues": forms.staff_in(request.staff.municipality)})
+    from husly.accounts.selectors import staff_in_units
+
+    tasks = selectors.tasks_for(staff=request.staff)
+    # A task moves only within its responsible unit.
+    colleagues = staff_in_units(unit_ids={task.unit_id for task in tasks})
+    for task in tasks:
+        task.colleagues = colleagues[task.unit_id]
+    return render(request, "allocation/my_tasks.html", {"tasks": tasks})
 
 
 @page("allocation_settings")

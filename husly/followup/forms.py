@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from husly.accounts.models import Team, User
+from husly.accounts.selectors import staff_in_units
 from husly.common.forms import DesignsystemetForm
 from husly.followup.models import NOTE_CATEGORIES, VisitStatus, Weekday
 from husly.people.forms import DateInput
@@ -69,15 +70,28 @@ class CoordinationForm(DesignsystemetForm):
 
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)
+        unit_list = list(units)
+        # The people who may answer for a task: those who work in one of the units (never
+        # the analyst or the administrator), grouped by unit.
+        self.unit_staff = staff_in_units(unit_ids=[u.pk for u in unit_list])
+        people = [("", _("The unit"))] + [
+            (str(unit), [(user.pk, str(user)) for user in self.unit_staff[unit.pk]])
+            for unit in unit_list if self.unit_staff[unit.pk]]
         for i in range(1, self.TASK_ROWS + 1):
             title = forms.CharField(label=_("Task %(n)s") % {"n": i}, max_length=200,
                                     required=False)
             unit = forms.ModelChoiceField(label=_("Responsible unit"), queryset=units,
                                           required=False)
+            person = forms.TypedChoiceField(
+                label=_("Responsible person"), choices=people, coerce=int, empty_value=None,
+                required=False,
+                help_text=_("Someone in the responsible unit, or leave it to the unit."))
             due = forms.DateField(label=_("Due"), widget=DateInput(), required=False)
             for name, field in ((f"task{i}_title", title), (f"task{i}_unit", unit),
-                                (f"task{i}_due", due)):
+                                (f"task{i}_person", person), (f"task{i}_due", due)):
                 field.widget.attrs["class"] = "ds-input"
+                if field.help_text:
+                    field.widget.attrs["aria-describedby"] = f"id_{name}-hjelp"
                 self.fields[name] = field
 
     def clean(self):
@@ -87,11 +101,23 @@ class CoordinationForm(DesignsystemetForm):
                                                    and data.get(f"task{i}_due")):
                 self.add_error(f"task{i}_title", _("A task needs a responsible unit and a "
                                                    "due date."))
+            unit, person = data.get(f"task{i}_unit"), data.get(f"task{i}_person")
+            if unit is not None and person is not None:
+                match = [u for u in self.unit_staff.get(unit.pk, []) if u.pk == person]
+                if match:
+                    data[f"task{i}_person"] = match[0]
+                else:
+                    name = next((u for group in self.unit_staff.values() for u in group
+                                 if u.pk == person), "")
+                    self.add_error(f"task{i}_person", _(
+                        "%(name)s is not in %(unit)s. Give the task to someone in the "
+                        "responsible unit.") % {"name": name, "unit": unit})
         return data
 
     def tasks(self) -> list[dict]:
         return [{"title": self.cleaned_data[f"task{i}_title"],
                  "unit": self.cleaned_data[f"task{i}_unit"],
+                 "assigned_to": self.cleaned_data.get(f"task{i}_person"),
                  "due_on": self.cleaned_data[f"task{i}_due"]}
                 for i in range(1, self.TASK_ROWS + 1) if self.cleaned_data.get(f"task{i}_title")]
 

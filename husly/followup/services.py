@@ -2,15 +2,16 @@
 
 import datetime
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from husly.accounts.models import Unit
-from husly.accounts.selectors import team_has_member
+from husly.accounts.selectors import team_has_member, works_in_unit
 from husly.common.businessdays import business_days_add, week_start
 from husly.common.events import event_record, settings_save
+from husly.common.formats import date_long
 from husly.common.models import Category
 from husly.followup.models import (
     PLAN_PROMPTS,
@@ -30,6 +31,11 @@ from husly.people import services as people
 def settings_for(municipality) -> FollowUpSettings:
     return (FollowUpSettings.objects.filter(municipality=municipality).first()
             or FollowUpSettings(municipality=municipality))
+
+
+def _not_in_unit(person, unit) -> str:
+    return _("%(name)s is not in %(unit)s. Give the task to someone in the responsible "
+             "unit.") % {"name": person, "unit": unit}
 
 
 @transaction.atomic
@@ -186,6 +192,10 @@ def coordination_meeting_hold(*, meeting: CoordinationMeeting, held_on: datetime
         errors["next_steps"] = [_("Write what happens next.")]
     if held_on > timezone.localdate():
         errors["held_on"] = [_("Record the meeting when it has been held.")]
+    for task in tasks:
+        person = task.get("assigned_to")
+        if person is not None and not works_in_unit(user=person, unit=task["unit"]):
+            errors.setdefault(NON_FIELD_ERRORS, []).append(_not_in_unit(person, task["unit"]))
     if errors:
         raise ValidationError(errors)
     meeting.held_on = held_on
@@ -228,9 +238,17 @@ def visit_record(*, visit: Visit, status: str, by, visitors=(), actions: str = "
         agreement.end_date and visit.planned_on > agreement.end_date
     ):
         raise ValidationError(_("There is no running agreement that week."))
-    if visit.planned_on > timezone.localdate() + datetime.timedelta(days=6):
+    today = timezone.localdate()
+    if visit.planned_on > today + datetime.timedelta(days=6):
         raise ValidationError(_("The visit is more than a week ahead. Record it when it "
                                 "has taken place."))
+    # Done, not at home, refused entry: only what has happened. A visit the service cancels
+    # may be recorded ahead (within the week, above).
+    if status != VisitStatus.CANCELLED and visit.planned_on > today:
+        raise ValidationError({"status": [_(
+            "The visit is planned for %(date)s, after today. Record it when it has taken "
+            "place, or move it to today first if it was made earlier.") % {
+            "date": date_long(visit.planned_on)}]})
     if note_category not in (Category.FOLLOWUP, Category.HEALTH):
         raise ValidationError({"note_category": [_("Choose follow-up or health.")]})
     if note_category == Category.HEALTH and note_text.strip() and not by.is_health_personnel:
@@ -361,3 +379,64 @@ def visit_reschedule(*, visit: Visit, to: datetime.date, by) -> Visit:
     event_record(name="visit.rescheduled", actor=by, target=visit,
                  changes={"planned_on": [old, to]})
     return visit
+
+
+VISIT_FOCUS_MAX = Visit._meta.get_field("focus").max_length
+
+
+@transaction.atomic
+def visit_focus_set(*, visit: Visit, focus: str, by) -> Visit:
+    """Write (or clear) why this visit is made: what the morning meeting shows beside it."""
+    visit = (Visit.objects.select_for_update().select_related("agreement__team")
+             .get(pk=visit.pk))
+    if not team_has_member(visit.agreement.team, by):
+        raise ValidationError(_("Only members of the team that follows the resident record "
+                                "its visits. Ask the team leader to add you."))
+    if visit.status != VisitStatus.PLANNED:
+        raise ValidationError(_("Only a planned visit's focus can be changed."))
+    focus = " ".join(focus.split())
+    if len(focus) > VISIT_FOCUS_MAX:
+        raise ValidationError({"focus": [
+            _("Keep the focus short: at most %(max)d characters (now %(now)d).")
+            % {"max": VISIT_FOCUS_MAX, "now": len(focus)}]})
+    if focus == visit.focus:
+        return visit
+    had_focus = bool(visit.focus)
+    visit.focus = focus
+    visit.save(update_fields=["focus"])
+    # The focus may touch on health: the event keeps the fact, not the words.
+    event_record(name="visit.focus_set", actor=by, target=visit,
+                 changes={"resident": visit.agreement.resident_id, "had_focus": had_focus,
+                          "has_focus": bool(focus)})
+    return visit
+
+
+@transaction.atomic
+def coordination_task_complete(*, task: CoordinationTask, by, done_on=None) -> CoordinationTask:
+    task = CoordinationTask.objects.select_for_update().select_related("meeting").get(pk=task.pk)
+    if task.done_on:
+        raise ValidationError(_("The task is already done."))
+    done_on = done_on or timezone.localdate()
+    if done_on < task.meeting.held_on:
+        raise ValidationError(_("A task cannot be done before the meeting that gave it."))
+    task.done_on = done_on
+    task.save(update_fields=["done_on"])
+    event_record(name="coordination_task.done", actor=by, target=task.meeting,
+                 changes={"task": task.pk, "done_on": done_on})
+    return task
+
+
+@transaction.atomic
+def coordination_task_assign(*, task: CoordinationTask, assigned_to, by) -> CoordinationTask:
+    """Give a coordination task to a person of its responsible unit."""
+    task = CoordinationTask.objects.select_for_update().select_related("unit", "meeting").get(
+        pk=task.pk)
+    if task.done_on:
+        raise ValidationError(_("The task is already done."))
+    if not works_in_unit(user=assigned_to, unit=task.unit):
+        raise ValidationError(_not_in_unit(assigned_to, task.unit))
+    task.assigned_to = assigned_to
+    task.save(update_fields=["assigned_to"])
+    event_record(name="coordination_task.assigned", actor=by, target=task.meeting,
+                 changes={"task": task.pk, "assigned_to": assigned_to})
+    return task

@@ -6,24 +6,32 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from husly.access.decorators import page
-from husly.access.policy import resident_access, resident_shows_address
+from husly.access.policy import (
+    coordination_meeting_access,
+    may_complete_coordination_task,
+    resident_access,
+    resident_shows_address,
+)
 from husly.access.services import access_log_record
 from husly.accounts.models import Unit, User
+from husly.accounts.selectors import team_has_member
 from husly.allocation import selectors as allocation_selectors
 from husly.board.models import RedBoardEntry
 from husly.common.businessdays import week_start
+from husly.common.deadlines import deadline_state
 from husly.common.documents import document_html, pdf_from_html, pdf_response
 from husly.common.formats import date_long
 from husly.common.models import Category
+from husly.common.views import service_call
 from husly.followup import forms, selectors, services
 from husly.followup.models import (
     PLAN_PROMPTS,
-    CoordinationMeeting,
     FollowUpAgreement,
     PlanKind,
     Visit,
@@ -55,9 +63,12 @@ def agreement_create(request, resident_pk: int):
     staff = request.staff
     resident = people_selectors.resident_get(staff=staff, pk=resident_pk)
     _with_followup_access(request, resident, "agreement_create")
+    contact = resident.primary_contact_id
+    if contact is None and resident.team is not None and team_has_member(resident.team,
+                                                                         staff.user):
+        contact = staff.user.pk  # no primary contact yet: whoever registers it, in the team
     form = forms.AgreementForm(request.POST or None, municipality=staff.municipality,
-                               initial={"team": resident.team_id,
-                                        "primary_contact": resident.primary_contact_id})
+                               initial={"team": resident.team_id, "primary_contact": contact})
     if request.method == "POST" and form.is_valid():
         try:
             agreement = services.agreement_create(resident=resident, by=staff.user,
@@ -168,11 +179,15 @@ def visit_record(request, pk: int):
         data = dict(form.cleaned_data)
         data["visitors"] = list(data["visitors"])
         try:
-            services.visit_record(visit=visit, by=request.staff.user, **data)
+            visit = services.visit_record(visit=visit, by=request.staff.user, **data)
         except ValidationError as exc:
             form.add_service_error(exc)
         else:
             messages.success(request, _("The visit is recorded."))
+            if (visit.damage or visit.dangerous_objects_removed) and request.staff.may_open(
+                    "work_order_create"):
+                # The week offers a work order prefilled from the visit (ids only in the URL).
+                return redirect(f"{reverse('followup:my_week')}?besok={visit.pk}")
             return redirect("followup:my_week")
     return render(request, "followup/visit_form.html", {"form": form, "visit": visit})
 
@@ -195,6 +210,25 @@ def visit_reschedule(request, pk: int):
                 "date": date_long(form.cleaned_data["on"])})
     else:
         messages.error(request, _("Give a valid date."))
+    if request.POST.get("team", "").isdigit():
+        return redirect("board:team_board", pk=int(request.POST["team"]))
+    return redirect("followup:agreement_detail", pk=visit.agreement_id)
+
+
+@require_POST
+@page("board")
+def visit_focus_set(request, pk: int):
+    """The focus of a planned visit, written in the morning meeting."""
+    visit = _visit(request, pk)
+    _with_followup_access(request, visit.agreement.resident, "visit_focus_set")
+    try:
+        services.visit_focus_set(visit=visit, focus=request.POST.get("focus", ""),
+                                 by=request.staff.user)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The focus of the visit is saved."))
     if request.POST.get("team", "").isdigit():
         return redirect("board:team_board", pk=int(request.POST["team"]))
     return redirect("followup:agreement_detail", pk=visit.agreement_id)
@@ -227,8 +261,12 @@ def my_week(request):
     staff = request.staff
     today = timezone.localdate()
     monday = week_start(today)
+    work_order_visit = None
+    if request.GET.get("besok") and staff.may_open("work_order_create"):
+        found = selectors.visit_for_work_order(staff=staff, pk=request.GET["besok"])
+        work_order_visit = found[0] if found else None
     return render(request, "followup/my_week.html", {
-        "today": today,
+        "today": today, "work_order_visit": work_order_visit,
         "visits": selectors.visits_for(staff=staff, start=monday - datetime.timedelta(days=7),
                                        end=monday + datetime.timedelta(days=13)),
         "alerts": selectors.alerts_for(staff=staff, today=today),
@@ -248,18 +286,23 @@ def without_agreement(request):
         "residents": selectors.residents_without_agreement(staff=request.staff)})
 
 
-@page("followup")
+@page("coordination")
 def coordination_meeting(request, pk: int):
+    """The coordination meeting after health care is declined: the follow-up unit records
+    it; the housing service and NAV, its participants, read its agenda, decisions and tasks
+    and do their own tasks (ADR 0030)."""
     staff = request.staff
-    try:
-        meeting = CoordinationMeeting.objects.select_related("agreement__resident").get(
-            pk=pk, municipality=staff.municipality)
-    except CoordinationMeeting.DoesNotExist:
-        raise Http404 from None
-    _with_followup_access(request, meeting.agreement.resident, "coordination_meeting")
-    form = forms.CoordinationForm(request.POST or None,
-                                  units=Unit.objects.filter(municipality=staff.municipality))
-    if request.method == "POST" and form.is_valid():
+    meeting = selectors.coordination_meeting_get(staff=staff, pk=pk)
+    access, may_hold = coordination_meeting_access(staff, meeting)
+    if not access.allowed:
+        raise PermissionDenied
+    access_log_record(staff=staff, resident=meeting.agreement.resident, access=access,
+                      view="coordination_meeting")
+    form = None
+    if may_hold and not meeting.held_on:
+        form = forms.CoordinationForm(request.POST or None,
+                                      units=Unit.objects.filter(municipality=staff.municipality))
+    if request.method == "POST" and form is not None and form.is_valid():
         data = form.cleaned_data
         tasks = form.tasks()
         try:
@@ -270,9 +313,33 @@ def coordination_meeting(request, pk: int):
             form.add_service_error(exc)
         else:
             messages.success(request, _("The coordination meeting is recorded."))
-            return redirect("followup:agreement_detail", pk=meeting.agreement_id)
-    return render(request, "followup/coordination_form.html",
-                  {"form": form, "meeting": meeting})
+            return redirect("followup:coordination_meeting", pk=meeting.pk)
+    today = timezone.localdate()
+    tasks = list(meeting.tasks.select_related("unit", "assigned_to"))
+    for task in tasks:
+        task.deadline_state = deadline_state(task.due_on, done=task.done_on is not None,
+                                             today=today)
+        task.may_complete = may_complete_coordination_task(staff, task)
+    return render(request, "followup/coordination_form.html", {
+        "form": form, "meeting": meeting, "tasks": tasks, "access": access,
+        "may_hold": may_hold,
+        "meeting_state": deadline_state(meeting.due_on, done=meeting.held_on is not None,
+                                        today=today),
+    })
+
+
+@require_POST
+@page("coordination")
+def coordination_task_complete(request, pk: int):
+    staff = request.staff
+    task = selectors.coordination_task_get(staff=staff, pk=pk)
+    if not may_complete_coordination_task(staff, task):
+        raise PermissionDenied
+    service_call(request, lambda: services.coordination_task_complete(task=task, by=staff.user),
+                 _("The task is done."))
+    if request.POST.get("fra") == "innboks":
+        return redirect("inbox:inbox")
+    return redirect("followup:coordination_meeting", pk=task.meeting_id)
 
 
 def _plan_kind(kind: str) -> str:

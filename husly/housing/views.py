@@ -222,15 +222,55 @@ def work_order_create(request, pk: int):
 
     staff = request.staff
     dwelling = selectors.dwelling_get(staff=staff, pk=pk)
-    form = WorkOrderForm(request.POST or None)
+    visit, initial = None, {}
+    if "besok" in request.GET:
+        # From a visit that found damage: only its id travels in the URL; what it found is
+        # read here, where follow-up access is checked and the reading logged.
+        from husly.access.services import access_log_record
+        from husly.followup.selectors import visit_for_work_order
+
+        found = visit_for_work_order(staff=staff, pk=request.GET["besok"])
+        if found is None or found[0].agreement.tenancy.dwelling_id != dwelling.pk:
+            raise Http404
+        visit, access = found
+        if request.method == "GET":
+            access_log_record(staff=staff, resident=visit.agreement.resident, access=access,
+                              view="work_order_create")
+        initial = _work_order_from_visit(visit)
+    form = WorkOrderForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        tenancy = dwelling.tenancies.current().prefetch_related("residents").first()
-        resident = tenancy.residents.first() if tenancy else None
-        services.work_order_create(dwelling=dwelling, resident=resident, by=staff.user,
-                                   **form.cleaned_data)
-        messages.success(request, _("The work order is sent to the caretakers."))
-        return redirect("housing:dwelling_detail", pk=dwelling.pk)
-    return render(request, "housing/work_order_form.html", {"form": form, "dwelling": dwelling})
+        if visit is not None:
+            resident = visit.agreement.resident
+        else:
+            tenancy = dwelling.tenancies.current().prefetch_related("residents").first()
+            resident = tenancy.residents.first() if tenancy else None
+        try:
+            services.work_order_create(dwelling=dwelling, resident=resident, by=staff.user,
+                                       **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_service_error(exc)
+        else:
+            messages.success(request, _("The work order is sent to the caretakers."))
+            if visit is not None and staff.may_open("followup"):
+                return redirect("followup:my_week")
+            return redirect("housing:dwelling_detail", pk=dwelling.pk)
+    return render(request, "housing/work_order_form.html",
+                  {"form": form, "dwelling": dwelling, "visit": visit})
+
+
+def _work_order_from_visit(visit) -> dict:
+    """A repair for the caretakers, described by the actions the visit recorded."""
+    from husly.common.formats import date_long
+    from husly.housing.models import WorkOrderKind
+
+    description = visit.actions
+    if not description:
+        date = date_long(visit.planned_on)
+        description = (_("Damage to the dwelling was found at the visit on %(date)s. Look at "
+                         "it and repair it.") if visit.damage else
+                       _("Dangerous objects were found and removed at the visit on %(date)s. "
+                         "Check that the dwelling is safe.")) % {"date": date}
+    return {"kind": WorkOrderKind.REPAIR, "description": description}
 
 
 @require_POST

@@ -111,6 +111,7 @@ def resident_detail(request, pk: int):
         "resident": resident, "access": access, "tenancies": tenancies, "sections": sections,
         "current_tenancy": current, "application": application, "agreement": agreement,
         "may_followup": staff.may_open("followup"), "signals": signals,
+        "may_register_application": staff.may_open("allocation_manage"),
         "may_record_arrears": staff.may_open("arrears"),
         "shows_address": resident_shows_address(staff, resident),
         "may_consent": may_manage_consent(staff, access),

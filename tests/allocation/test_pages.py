@@ -57,7 +57,8 @@ def test_out_of_order_step_shows_the_reason_and_changes_nothing(client, login, f
     application = services.application_register(
         applicant=flow["applicant"], officer_unit=flow["officer_unit"], by=flow["officer"])
     login(client, flow["officer"])
-    response = client.post(reverse("allocation:allocate", args=[application.pk]), follow=True)
+    response = client.post(reverse("allocation:allocate", args=[application.pk]),
+                           {"allocated_on": "2026-03-30"}, follow=True)
     assert "Dette kan bare gjøres" in response.content.decode()
     application.refresh_from_db()
     assert application.state == ApplicationState.RECEIVED
@@ -236,6 +237,92 @@ def test_a_task_is_moved_to_a_colleague_who_sees_it_at_once(client, login, flow,
     assert DomainEvent.objects.filter(name="move_in_task.assigned").exists()
     login(client, colleague)
     assert "Første husleie" in client.get(reverse("allocation:my_tasks")).content.decode()
+
+
+def _options(body: str, select_id: str) -> set[int]:
+    """The people offered in one <select> of a page."""
+    import re
+
+    block = re.search(rf'<select[^>]*id="{select_id}"[^>]*>(.*?)</select>', body, re.S)
+    assert block, f"no select #{select_id}"
+    return {int(v) for v in re.findall(r'<option value="(\d+)"', block.group(1))}
+
+
+@time_machine.travel(TODAY)
+def test_the_joint_meeting_offers_each_task_to_the_people_of_its_unit(client, login, flow,
+                                                                      make_staff):
+    from husly.accounts.models import Role
+    from husly.allocation.models import TaskTemplate
+
+    # Given an analyst and an administrator who hold a role through the NAV unit
+    nav_unit = flow["nav"].role_assignments.get().unit
+    analyst = make_staff(Role.ANALYST, unit=nav_unit, username="analytiker")
+    administrator = make_staff(Role.ADMINISTRATOR, unit=nav_unit, username="admin")
+    application, _allocation = allocated(flow, meeting=False)
+    login(client, flow["officer"])
+    body = client.get(reverse("allocation:meeting_hold", args=[application.pk])).content.decode()
+    # Then the NAV task offers NAV's counsellor only, the caretaker's task the caretaker only
+    nav_task = TaskTemplate.objects.get(unit_kind="nav")
+    assert _options(body, f"id_t{nav_task.pk}") == {flow["nav"].pk}
+    caretaker_task = TaskTemplate.objects.get(unit_kind="caretaker")
+    assert _options(body, f"id_t{caretaker_task.pk}") == {flow["caretaker"].pk}
+    assert analyst.get_full_name() not in body and administrator.get_full_name() not in body
+    # And a task given to someone outside the unit is refused
+    response = client.post(reverse("allocation:meeting_hold", args=[application.pk]), {
+        "held_on": "2026-03-30", "attendees": [flow["officer"].pk],
+        f"t{nav_task.pk}": flow["worker"].pk})
+    assert response.status_code == 200
+    assert f'id="id_t{nav_task.pk}-feil"' in response.content.decode()
+    response = client.post(reverse("allocation:meeting_hold", args=[application.pk]), {
+        "held_on": "2026-03-30", "attendees": [flow["officer"].pk],
+        f"t{nav_task.pk}": flow["nav"].pk})
+    assert response.status_code == 302
+    assert application.allocation.tasks.get(title=nav_task.title).assigned_to == flow["nav"]
+
+
+@time_machine.travel(TODAY)
+def test_my_tasks_moves_a_task_only_to_colleagues_in_its_unit(client, login, flow, make_staff):
+    from husly.accounts.models import Role
+
+    _application, allocation = allocated(flow)
+    nav_unit = flow["nav"].role_assignments.get().unit
+    colleague = make_staff(Role.NAV_COUNSELLOR, username="nav-kollega")
+    analyst = make_staff(Role.ANALYST, unit=nav_unit, username="analytiker")
+    task = allocation.tasks.get(title__startswith="Første husleie")
+    login(client, flow["nav"])
+    body = client.get(reverse("allocation:my_tasks")).content.decode()
+    assert _options(body, f"flytt-{task.pk}") == {flow["nav"].pk, colleague.pk}
+    # A colleague of another unit, or the analyst, is refused with what to do
+    for outsider in (flow["worker"], analyst):
+        response = client.post(reverse("allocation:task_reassign", args=[task.pk]),
+                               {"to": outsider.pk}, follow=True)
+        assert outsider.get_full_name() in response.content.decode()
+        task.refresh_from_db()
+        assert task.assigned_to is None
+
+
+@time_machine.travel(TODAY)
+def test_the_allocation_date_is_chosen_on_the_application_page(client, login, flow):
+    application = granted(flow)
+    with time_machine.travel(datetime.date(2026, 3, 26)):
+        services.offer_make(application=application, dwelling=flow["dwelling"],
+                            by=flow["officer"])
+        services.offer_answer(application=application, accepted=True, by=flow["officer"])
+    login(client, flow["officer"])
+    body = client.get(reverse("allocation:application_detail",
+                              args=[application.pk])).content.decode()
+    # The date field defaults to today, and allows no day after today or before the answer
+    assert 'name="allocated_on" value="2026-03-30"' in body
+    assert 'max="2026-03-30"' in body and 'min="2026-03-26"' in body
+    url = reverse("allocation:allocate", args=[application.pk])
+    client.post(url, {"allocated_on": "2026-03-31"})
+    assert not hasattr(Application.objects.get(pk=application.pk), "allocation")
+    response = client.post(url, {"allocated_on": "2026-03-27"}, follow=True)
+    assert response.status_code == 200
+    allocation = Application.objects.get(pk=application.pk).allocation
+    # Friday 27 March + 3 business days = Wednesday 1 April.
+    assert (allocation.allocated_on, allocation.meeting_deadline) == (
+        datetime.date(2026, 3, 27), datetime.date(2026, 4, 1))
 
 
 def test_administrator_sets_the_follow_up_deadlines(client, login, flow, make_staff):

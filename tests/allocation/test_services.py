@@ -5,8 +5,10 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 
+from husly.accounts.models import Role
 from husly.allocation import services
-from husly.allocation.models import Allocation, ApplicationState, MoveInTask
+from husly.allocation.models import Allocation, ApplicationState, MoveInTask, TaskTemplate
+from husly.common.formats import date_long
 from husly.common.models import DomainEvent
 from husly.housing.models import DwellingStatus, Tenancy
 from husly.housing.services import work_order_complete
@@ -194,14 +196,100 @@ def test_one_dwelling_cannot_be_allocated_twice(flow):
 
 @time_machine.travel(TODAY)
 def test_an_allocation_date_that_makes_the_meeting_overdue_is_refused(flow):
-    application = register(flow, registered_on=datetime.date(2026, 3, 1))
-    grant(flow, application)
-    services.offer_make(application=application, dwelling=flow["dwelling"], by=flow["officer"])
-    services.offer_answer(application=application, accepted=True, by=flow["officer"])
+    with time_machine.travel(datetime.date(2026, 3, 2)):
+        # The offer was accepted four weeks ago and the allocation never registered.
+        application = register(flow, registered_on=datetime.date(2026, 3, 1))
+        grant(flow, application)
+        services.offer_make(application=application, dwelling=flow["dwelling"],
+                            by=flow["officer"])
+        services.offer_answer(application=application, accepted=True, by=flow["officer"])
     with pytest.raises(ValidationError) as exc:
         services.allocation_register(application=application, by=flow["officer"],
                                      allocated_on=datetime.date(2026, 3, 2))
     assert "allocated_on" in exc.value.message_dict
+    assert date_long(datetime.date(2026, 3, 5)) in exc.value.messages[0]  # the meeting's due
+
+
+@time_machine.travel(TODAY)
+def test_the_allocation_date_is_not_in_the_future_nor_before_the_offer_was_accepted(flow):
+    with time_machine.travel(datetime.date(2026, 3, 24)):  # a Tuesday
+        application = register(flow)
+        grant(flow, application)
+        services.offer_make(application=application, dwelling=flow["dwelling"],
+                            by=flow["officer"])
+        services.offer_answer(application=application, accepted=True, by=flow["officer"])
+    # Given an offer accepted on Tuesday 24 March, when the allocation is dated tomorrow
+    with pytest.raises(ValidationError) as exc:
+        services.allocation_register(application=application, by=flow["officer"],
+                                     allocated_on=TODAY + datetime.timedelta(days=1))
+    # Then it is refused, and so is a date before the offer was accepted
+    assert "allocated_on" in exc.value.message_dict
+    with pytest.raises(ValidationError) as exc:
+        services.allocation_register(application=application, by=flow["officer"],
+                                     allocated_on=datetime.date(2026, 3, 23))
+    assert date_long(datetime.date(2026, 3, 24)) in exc.value.message_dict["allocated_on"][0]
+    assert not Allocation.objects.exists()
+    # A date in between is taken, and the joint meeting follows it in business days:
+    # Thursday 26 March + 3 = Tuesday 31 March (the weekend does not count).
+    allocation = services.allocation_register(application=application, by=flow["officer"],
+                                              allocated_on=datetime.date(2026, 3, 26))
+    assert allocation.allocated_on == datetime.date(2026, 3, 26)
+    assert allocation.meeting_deadline == datetime.date(2026, 3, 31)
+    application.refresh_from_db()
+    assert application.state_since == datetime.date(2026, 3, 26)
+
+
+def _nav_task_template(flow):
+    return TaskTemplate.objects.get(municipality=flow["municipality"], unit_kind="nav")
+
+
+@time_machine.travel(TODAY)
+def test_the_joint_meeting_gives_a_task_only_to_someone_in_its_unit(flow, make_staff):
+    application = register(flow)
+    grant(flow, application)
+    allocation = allocate(flow, application)
+    nav_task = _nav_task_template(flow)
+    nav_unit = flow["nav"].role_assignments.get().unit
+    analyst = make_staff(Role.ANALYST, unit=nav_unit, username="analytiker")
+    for outsider in (flow["worker"], analyst):
+        # When the NAV task is given to the follow-up worker, or to an analyst of NAV
+        with pytest.raises(ValidationError) as exc:
+            services.joint_meeting_hold(meeting=allocation.meeting, held_on=TODAY,
+                                        attendees=[], note="",
+                                        assignees={nav_task.pk: outsider}, by=flow["officer"])
+        # Then the meeting is refused with what to do, and nothing is saved
+        assert str(outsider) in exc.value.messages[0]
+        assert nav_unit.name in exc.value.messages[0]
+        allocation.meeting.refresh_from_db()
+        assert allocation.meeting.held_on is None and not allocation.tasks.exists()
+    tasks = services.joint_meeting_hold(meeting=allocation.meeting, held_on=TODAY,
+                                        attendees=[], note="",
+                                        assignees={nav_task.pk: flow["nav"]},
+                                        by=flow["officer"])
+    given = next(t for t in tasks if t.title == nav_task.title)
+    assert given.assigned_to == flow["nav"] and given.unit == nav_unit
+
+
+@time_machine.travel(TODAY)
+def test_a_move_in_task_moves_only_within_its_unit(flow, make_staff):
+    application = register(flow)
+    grant(flow, application)
+    allocation = allocate(flow, application)
+    services.joint_meeting_hold(meeting=allocation.meeting, held_on=TODAY, attendees=[],
+                                note="", assignees={}, by=flow["officer"])
+    task = allocation.tasks.get(title=_nav_task_template(flow).title)
+    nav_unit = task.unit
+    administrator = make_staff(Role.ADMINISTRATOR, unit=nav_unit, username="admin")
+    for outsider in (flow["worker"], administrator):
+        with pytest.raises(ValidationError) as exc:
+            services.move_in_task_assign(task=task, assigned_to=outsider, by=flow["nav"])
+        assert str(outsider) in exc.value.message_dict["assigned_to"][0]
+    task.refresh_from_db()
+    assert task.assigned_to is None
+    colleague = make_staff(Role.NAV_COUNSELLOR, username="nav-kollega")
+    services.move_in_task_assign(task=task, assigned_to=colleague, by=flow["nav"])
+    task.refresh_from_db()
+    assert task.assigned_to == colleague
 
 
 @time_machine.travel(TODAY)

@@ -86,3 +86,41 @@ def test_visit_and_work_order_on_a_phone(browser, live_server, municipality, tea
     page.get_by_role("button", name="Merk som utført").click()
     expect(page.locator(".ds-alert[data-color=success]")).to_be_visible()
     assert WorkOrder.objects.get().done_on == today
+
+
+def test_a_visit_that_found_damage_orders_the_repair_in_two_taps(browser, live_server,
+                                                                 municipality, team, settings):
+    settings.HUSLY_REQUIRE_2FA = False
+    worker = staff_make(municipality=municipality, role=Role.FOLLOWUP_WORKER, team=team,
+                        username="miljo")
+    resident = ResidentFactory(municipality=municipality, team=team, primary_contact=worker)
+    dwelling = DwellingFactory(municipality=municipality, street_address="Bryggen 7")
+    today = timezone.localdate()
+    TenancyFactory(dwelling=dwelling, residents=[resident],
+                   start_date=today - datetime.timedelta(days=60))
+    services.agreement_create(resident=resident, team=team, primary_contact=worker,
+                              start_date=today, visit_weekday=today.weekday() % 5, by=worker)
+    visit = Visit.objects.get(planned_on=today)
+
+    page = phone_sign_in(browser, live_server, worker)
+    page.goto(f"{live_server.url}/oppfolging/besok/{visit.pk}/")
+    page.locator("input[name=status][value=done]").check()
+    page.get_by_label("Skade på boligen").check()
+    page.locator("#id_actions").fill("Knust rute i stuevinduet")
+    page.locator("main button[type=submit]").click()
+    # The week offers the work order; only the visit's id is in the address
+    order_link = page.locator(f"main a[href$='?besok={visit.pk}']")
+    expect(order_link).to_be_visible()
+    assert_accessible(page)
+    no_sideways_scroll(page)
+    order_link.click()
+    assert "Knust" not in page.url
+    expect(page.locator("#id_description")).to_have_value("Knust rute i stuevinduet")
+    expect(page.locator("#id_kind")).to_have_value("repair")
+    page.locator("#id_due_on").fill((today + datetime.timedelta(days=3)).isoformat())
+    assert_accessible(page)
+    no_sideways_scroll(page)
+    page.locator("main button[type=submit]").click()
+    expect(page.locator(".ds-alert[data-color=success]")).to_be_visible()
+    order = WorkOrder.objects.get()
+    assert (order.dwelling, order.resident, order.kind) == (dwelling, resident, "repair")

@@ -64,7 +64,11 @@ def log_in(page, live_server, device):
     code = totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits)
     page.get_by_label("Sekssifret kode fra autentiseringsappen").fill(f"{code:06d}")
     page.get_by_role("button", name="Bekreft").click()
-    expect(page).to_have_url(re.compile(r"/beboere/$"))
+    # Every role lands on its own work: the housing officer on the inbox (ADR 0030)
+    expect(page).to_have_url(re.compile(r"/innboks/$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Innboks")
+    assert_accessible(page)
+    page.locator("nav a[href$='/beboere/']").click()
 
 
 def test_log_in_search_open_resident_and_dwelling_switch_to_nynorsk(page, live_server, world):

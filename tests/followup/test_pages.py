@@ -6,6 +6,7 @@ from django.urls import reverse
 from husly.accounts.models import Role
 from husly.followup import services
 from husly.followup.models import CoordinationMeeting, FollowUpAgreement, VisitStatus
+from husly.people import services as people_services
 from husly.people.models import ResidentNote
 from tests.factories import DwellingFactory, ResidentFactory, TenancyFactory
 
@@ -44,6 +45,95 @@ def test_worker_registers_an_agreement_and_records_a_visit(client, login, munici
     visit.refresh_from_db()
     assert visit.status == VisitStatus.DONE and visit.damage
     assert ResidentNote.objects.filter(category="followup", text="Rolig uke.").exists()
+
+
+@time_machine.travel(TODAY)
+def test_the_agreement_form_starts_from_the_residents_team_and_primary_contact(
+        client, login, municipality, team, make_staff):
+    import re
+
+    def chosen(body, name):
+        select = re.search(rf'<select name="{name}".*?</select>', body, re.S).group(0)
+        return re.findall(r'<option value="(\d+)" selected>', select)
+
+    worker = make_staff(Role.FOLLOWUP_WORKER, team=team)
+    colleague = make_staff(Role.FOLLOWUP_WORKER, team=team)
+    resident = _housed(municipality, team, worker)
+    url = reverse("followup:agreement_create", args=[resident.pk])
+    login(client, colleague)
+    body = client.get(url).content.decode()
+    # The resident's own team and primary contact are chosen
+    assert chosen(body, "team") == [str(team.pk)]
+    assert chosen(body, "primary_contact") == [str(worker.pk)]
+    # Without a primary contact, whoever registers it is chosen, being in the team
+    people_services.resident_update(resident=resident, primary_contact=None, by=worker)
+    body = client.get(url).content.decode()
+    assert chosen(body, "primary_contact") == [str(colleague.pk)]
+    response = client.post(url, {"team": team.pk, "primary_contact": colleague.pk,
+                                 "start_date": "2026-01-07", "visit_weekday": "2",
+                                 "health_care_accepted": "on"})
+    assert response.status_code == 302
+    assert FollowUpAgreement.objects.get().primary_contact == colleague
+
+
+@time_machine.travel(TODAY)
+def test_a_visit_that_found_damage_offers_a_work_order_from_the_visit(client, login,
+                                                                      municipality, team,
+                                                                      make_staff):
+    worker = make_staff(Role.FOLLOWUP_WORKER, team=team)
+    resident = _housed(municipality, team, worker)
+    agreement = services.agreement_create(resident=resident, team=team, primary_contact=worker,
+                                          start_date=TODAY, by=worker)
+    visit = agreement.visits.get(planned_on=TODAY)
+    login(client, worker)
+    response = client.post(reverse("followup:visit_record", args=[visit.pk]), {
+        "status": "done", "visitors": [worker.pk], "dangerous_objects_removed": "on",
+        "actions": "Fjernet sprøyter fra kjøkkenbenken", "note_category": "followup"})
+    # The week offers the work order: only the visit's id travels in the address
+    assert response["Location"] == f"{reverse('followup:my_week')}?besok={visit.pk}"
+    assert "sprøyter" not in response["Location"]
+    week = client.get(response["Location"]).content.decode()
+    order_url = (reverse("housing:work_order_create", args=[agreement.tenancy.dwelling_id])
+                 + f"?besok={visit.pk}")
+    assert order_url in week
+    assert order_url not in client.get(reverse("followup:my_week")).content.decode()
+    # A visit without damage goes straight back to the week
+    later = agreement.visits.get(planned_on=datetime.date(2026, 1, 13))
+    with time_machine.travel(datetime.date(2026, 1, 13)):
+        login(client, worker)
+        response = client.post(reverse("followup:visit_record", args=[later.pk]), {
+            "status": "done", "visitors": [worker.pk], "note_category": "followup"})
+    assert response["Location"] == reverse("followup:my_week")
+
+
+@time_machine.travel(TODAY)
+def test_the_coordination_form_offers_each_unit_its_own_people(client, login, municipality,
+                                                                team, make_staff):
+    worker = make_staff(Role.FOLLOWUP_WORKER, team=team)
+    nav = make_staff(Role.NAV_COUNSELLOR, team=team)
+    nav_unit = nav.role_assignments.get().unit
+    analyst = make_staff(Role.ANALYST, unit=nav_unit)
+    resident = _housed(municipality, team, worker)
+    agreement = services.agreement_create(resident=resident, team=team, primary_contact=worker,
+                                          start_date=TODAY, by=worker)
+    meeting = services.health_care_decline(agreement=agreement, on=TODAY, by=worker)
+    login(client, worker)
+    url = reverse("followup:coordination_meeting", args=[meeting.pk])
+    body = client.get(url).content.decode()
+    assert f'<optgroup label="{nav_unit.name}">' in body
+    assert f'<option value="{nav.pk}">' in body
+    assert f'<option value="{analyst.pk}">' not in body
+    data = {"held_on": "2026-01-07", "needed_now": "Hjelp med mat", "next_steps": "Ny plan",
+            "task1_title": "Søke sosialhjelp", "task1_unit": nav_unit.pk,
+            "task1_person": worker.pk, "task1_due": "2026-01-09"}
+    response = client.post(url, data)
+    assert 'id="id_task1_person-feil"' in response.content.decode()
+    assert worker.get_full_name() in response.content.decode()
+    meeting.refresh_from_db()
+    assert meeting.held_on is None
+    client.post(url, {**data, "task1_person": nav.pk})
+    meeting.refresh_from_db()
+    assert meeting.tasks.get().assigned_to == nav
 
 
 @time_machine.travel(TODAY)

@@ -114,6 +114,69 @@ def test_visit_refusals(housed, make_staff, municipality):
 
 
 @time_machine.travel(START)
+def test_a_visit_in_the_future_cannot_be_recorded_as_done(housed):
+    # Given the first visit planned for Friday 9 January, two days ahead
+    agreement = agree(housed, visit_weekday=4)
+    visit = agreement.visits.get(planned_on=datetime.date(2026, 1, 9))
+    # When it is recorded as done, or as tried (not at home, refused entry), today
+    for status in (VisitStatus.DONE, VisitStatus.NOT_HOME, VisitStatus.REFUSED_ENTRY):
+        with pytest.raises(ValidationError) as exc:
+            services.visit_record(visit=visit, status=status, by=housed["worker"],
+                                  note_text="Ikke skjedd ennå")
+        # Then it is refused, beside how the visit went, and nothing is saved
+        assert "status" in exc.value.message_dict
+    visit.refresh_from_db()
+    assert visit.status == VisitStatus.PLANNED and not ResidentNote.objects.exists()
+    # The service may still cancel it ahead
+    services.visit_record(visit=visit, status=VisitStatus.CANCELLED, by=housed["worker"])
+    # And on the day, the next week's visit is recorded as done
+    later = agreement.visits.get(planned_on=datetime.date(2026, 1, 16))
+    with time_machine.travel(datetime.date(2026, 1, 16)):
+        services.visit_record(visit=later, status=VisitStatus.DONE, by=housed["worker"])
+    later.refresh_from_db()
+    assert later.status == VisitStatus.DONE
+
+
+@time_machine.travel(START)
+def test_coordination_tasks_go_only_to_people_of_their_unit(housed, make_staff, municipality):
+    from husly.followup.models import CoordinationTask
+
+    agreement = agree(housed)
+    meeting = services.health_care_decline(agreement=agreement, on=START, by=housed["worker"])
+    nav = make_staff(Role.NAV_COUNSELLOR)
+    nav_unit = nav.role_assignments.get().unit
+    followup_unit = housed["worker"].role_assignments.get().unit
+    analyst = make_staff(Role.ANALYST, unit=nav_unit)
+    due = datetime.date(2026, 1, 9)
+    for outsider in (housed["worker"], analyst):
+        # When a NAV task is given to the follow-up worker, or to an analyst of NAV
+        with pytest.raises(ValidationError) as exc:
+            services.coordination_meeting_hold(
+                meeting=meeting, held_on=START, needed_now="Mat", next_steps="Plan",
+                tasks=[{"title": "Søke sosialhjelp", "unit": nav_unit, "due_on": due,
+                        "assigned_to": outsider}], by=housed["worker"])
+        # Then the meeting is refused, saying whom and where, and nothing is saved
+        assert str(outsider) in exc.value.messages[0] and nav_unit.name in exc.value.messages[0]
+    meeting.refresh_from_db()
+    assert meeting.held_on is None and not CoordinationTask.objects.exists()
+    services.coordination_meeting_hold(
+        meeting=meeting, held_on=START, needed_now="Mat", next_steps="Plan",
+        tasks=[{"title": "Søke sosialhjelp", "unit": nav_unit, "due_on": due,
+                "assigned_to": nav},
+               {"title": "Ny plan", "unit": followup_unit, "due_on": due}],
+        by=housed["worker"])
+    task = CoordinationTask.objects.get(title="Ny plan")
+    assert task.assigned_to is None
+    # A task moved later also stays in its unit
+    with pytest.raises(ValidationError):
+        services.coordination_task_assign(task=task, assigned_to=nav, by=housed["worker"])
+    services.coordination_task_assign(task=task, assigned_to=housed["colleague"],
+                                      by=housed["worker"])
+    task.refresh_from_db()
+    assert task.assigned_to == housed["colleague"]
+
+
+@time_machine.travel(START)
 def test_two_missed_weeks_raise_an_alert(housed):
     agreement = agree(housed, start_date=datetime.date(2025, 12, 29))
     with time_machine.travel(datetime.date(2026, 1, 14)):

@@ -81,3 +81,51 @@ def test_a_caretaker_sees_their_own_orders_and_the_pool_not_a_colleagues(
     assert "Min jobb" in body and "Bytte lyspære" in body  # own and unassigned
     assert "Kollegas jobb" not in body
     assert client.get(reverse("housing:work_order_detail", args=[other.pk])).status_code == 404
+
+
+def test_a_work_order_from_a_visit_is_filled_in_from_the_visit(client, login, municipality,
+                                                               team, make_staff):
+    import time_machine
+
+    from husly.access.models import AccessLogEntry
+    from husly.followup import services as followup
+
+    today = datetime.date(2026, 1, 7)
+    worker = make_staff(Role.FOLLOWUP_WORKER, team=team)
+    officer = make_staff(Role.HOUSING_OFFICER)  # orders work, reads no follow-up information
+    dwelling = DwellingFactory(municipality=municipality, street_address="Kaigata 4")
+    resident = ResidentFactory(municipality=municipality, team=team, primary_contact=worker)
+    TenancyFactory(dwelling=dwelling, residents=[resident], start_date=datetime.date(2025, 1, 1))
+    with time_machine.travel(today):
+        agreement = followup.agreement_create(resident=resident, team=team,
+                                              primary_contact=worker, start_date=today,
+                                              by=worker)
+        visit = followup.visit_record(visit=agreement.visits.get(planned_on=today),
+                                      status="done", by=worker, damage=True,
+                                      actions="Hull i veggen på badet")
+        url = reverse("housing:work_order_create", args=[dwelling.pk]) + f"?besok={visit.pk}"
+        login(client, worker)
+        body = client.get(url).content.decode()
+        # Kind repair and the visit's actions are filled in; the reading is logged
+        assert '<option value="repair" selected>' in body
+        assert "Hull i veggen på badet</textarea>" in body
+        assert AccessLogEntry.objects.filter(user=worker, resident=resident,
+                                             view="work_order_create").exists()
+        response = client.post(url, {"kind": "repair", "priority": "3",
+                                     "description": "Hull i veggen på badet",
+                                     "due_on": "2026-01-14"})
+        assert response["Location"] == reverse("followup:my_week")
+        order = WorkOrder.objects.get()
+        assert (order.dwelling, order.resident, order.kind) == (dwelling, resident, "repair")
+        # Another dwelling, a visit without damage, or someone without follow-up access:
+        # nothing is filled in from the visit
+        other = DwellingFactory(municipality=municipality)
+        assert client.get(reverse("housing:work_order_create", args=[other.pk])
+                          + f"?besok={visit.pk}").status_code == 404
+        quiet = agreement.visits.order_by("planned_on")[1]
+        assert client.get(reverse("housing:work_order_create", args=[dwelling.pk])
+                          + f"?besok={quiet.pk}").status_code == 404
+        login(client, officer)
+        assert client.get(url).status_code == 404
+        assert client.get(reverse("housing:work_order_create",
+                                  args=[dwelling.pk])).status_code == 200

@@ -260,7 +260,15 @@ def test_each_kind_reaches_the_person_whose_deadline_it_is(world):
         (K.MISSED_VISITS, since, p["missed_agreement"]),
     ])
     assert people["miljo2"].due_soon == []
-    assert _items(people["leder"].overdue) == [(K.MISSED_VISITS, since, p["missed_agreement"])]
+    # The team leader also hears of the hand-offs past their deadline (ADR 0030): the late
+    # joint meeting the officer holds and the late statement the follow-up unit holds
+    assert _items(people["leder"].overdue) == sorted([
+        (K.MISSED_VISITS, since, p["missed_agreement"]),
+        (K.ESCALATED, datetime.date(2026, 3, 2), "/innboks/"),
+        (K.ESCALATED, datetime.date(2026, 3, 3), "/innboks/"),
+    ])
+    holders = {r.on: r.holder for r in people["leder"].overdue if r.kind == K.ESCALATED}
+    assert holders[datetime.date(2026, 3, 2)] == str(world["officer"])
 
 
 def test_what_is_due_later_or_today_or_done_is_not_reminded(world):
@@ -297,7 +305,7 @@ def test_one_mail_per_person_with_all_their_items_and_a_second_run_sends_nothing
     report = reminders_send(municipality=municipality, today=TODAY)
     assert (report.people, report.sent, report.without_email, report.already_sent) == (
         4, 4, 0, 0)
-    assert (report.due_soon, report.overdue) == (4, 7)
+    assert (report.due_soon, report.overdue) == (4, 9)  # 7, and the leader's two escalated
     assert sorted(m.to[0] for m in mail.outbox) == sorted(
         f"{u}@sandnes.example" for u in ("bolig", "miljo", "miljo2", "leder"))
     officer_mail = next(m for m in mail.outbox if m.to == ["bolig@sandnes.example"])
@@ -416,7 +424,7 @@ def test_the_command_prints_counts_only(world):
     text = out.getvalue()
     assert "1108: 4 staff with reminders; 4 mails sent, 0 without an e-mail address, " \
            "0 already sent today" in text
-    assert "4 due soon and 7 overdue" in text
+    assert "4 due soon and 9 overdue" in text
     assert len(mail.outbox) == 4
     for user in User.objects.all():
         assert user.username not in text and (not user.email or user.email not in text)
