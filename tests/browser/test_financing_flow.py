@@ -21,6 +21,7 @@ def test_nav_registers_and_decides_a_deposit_guarantee(browser, live_server, mun
     ResidentFactory(municipality=municipality, team=team, given_name="Kari",
                     family_name="Fjellheim")
     page = sign_in(browser, live_server, nav)
+    page.locator("nav a[href$='/beboere/']").click()  # she lands on her inbox (ADR 0030)
     page.get_by_role("link", name="Fjellheim", exact=False).first.click()
     expect(page.get_by_role("heading", name="Finansiering")).to_be_visible()
     assert_accessible(page)
