@@ -37,8 +37,8 @@ def test_sso_button_signs_a_housing_officer_in_without_a_totp_prompt(page, sso_s
     expect(page).to_have_url(re.compile(r"^http://127\.0\.0\.1:\d+/interaction/"))
     _sign_in_at_the_provider(page, "kari")
 
-    expect(page).to_have_url(f"{sso_site}/innboks/")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Innboks")
+    expect(page).to_have_url(f"{sso_site}/beboere/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Beboere")
     expect(page.get_by_role("button", name="Logg ut")).to_be_visible()
     assert not page.csp_violations
 
