@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from husly.accounts.models import Role, RoleAssignment, User
 
@@ -39,6 +40,12 @@ def staff_in_units(*, unit_ids) -> dict[int, list]:
         if assignment.user not in people:
             people.append(assignment.user)
     return result
+
+
+def not_in_unit_message(person, unit) -> str:
+    """What `works_in_unit` refusing says, wherever a task or an item is given."""
+    return _("%(name)s is not in %(unit)s. Give the task to someone in the responsible "
+             "unit.") % {"name": person, "unit": unit}
 
 
 def works_in_unit(*, user, unit) -> bool:

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from husly.access.models import ConsentScope
 from husly.access.services import consent_record
 from husly.accounts.models import Unit, UnitKind
-from husly.accounts.selectors import unit_of_kind_for, works_in_unit
+from husly.accounts.selectors import not_in_unit_message, unit_of_kind_for, works_in_unit
 from husly.allocation.models import (
     Allocation,
     AllocationCriterion,
@@ -37,11 +37,6 @@ from husly.housing.models import Dwelling, DwellingStatus, WorkOrderKind
 from husly.people import services as people
 
 S = ApplicationState
-
-
-def _not_in_unit(person, unit) -> str:
-    return _("%(name)s is not in %(unit)s. Give the task to someone in the responsible "
-             "unit.") % {"name": person, "unit": unit}
 
 
 def settings_for(municipality) -> AllocationSettings:
@@ -509,7 +504,7 @@ def joint_meeting_hold(*, meeting: JointMeeting, held_on: datetime.date, attende
         unit = unit_of_kind_for(user=person, municipality_id=allocation.municipality_id,
                                 kind=template.unit_kind)
         if unit is None:
-            outsiders.append(_not_in_unit(person, units[template.unit_kind]))
+            outsiders.append(not_in_unit_message(person, units[template.unit_kind]))
         task_units[template.pk] = unit
     if outsiders:
         raise ValidationError(outsiders)
@@ -567,7 +562,7 @@ def move_in_task_assign(*, task: MoveInTask, assigned_to, by) -> MoveInTask:
     task = MoveInTask.objects.select_for_update().select_related("allocation", "unit").get(
         pk=task.pk)
     if not works_in_unit(user=assigned_to, unit=task.unit):
-        raise ValidationError({"assigned_to": [_not_in_unit(assigned_to, task.unit)]})
+        raise ValidationError({"assigned_to": [not_in_unit_message(assigned_to, task.unit)]})
     if task.done_on:
         raise ValidationError(_("The task is already done."))
     task.assigned_to = assigned_to

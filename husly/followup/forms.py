@@ -3,7 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from husly.accounts.models import Team, User
-from husly.accounts.selectors import staff_in_units
+from husly.accounts.selectors import not_in_unit_message, staff_in_units
 from husly.common.forms import DesignsystemetForm
 from husly.followup.models import NOTE_CATEGORIES, VisitStatus, Weekday
 from husly.people.forms import DateInput
@@ -109,9 +109,7 @@ class CoordinationForm(DesignsystemetForm):
                 else:
                     name = next((u for group in self.unit_staff.values() for u in group
                                  if u.pk == person), "")
-                    self.add_error(f"task{i}_person", _(
-                        "%(name)s is not in %(unit)s. Give the task to someone in the "
-                        "responsible unit.") % {"name": name, "unit": unit})
+                    self.add_error(f"task{i}_person", not_in_unit_message(name, unit))
         return data
 
     def tasks(self) -> list[dict]:

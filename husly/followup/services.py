@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from husly.accounts.models import Unit
-from husly.accounts.selectors import team_has_member, works_in_unit
+from husly.accounts.selectors import not_in_unit_message, team_has_member, works_in_unit
 from husly.common.businessdays import business_days_add, week_start
 from husly.common.events import event_record, settings_save
 from husly.common.formats import date_long
@@ -31,11 +31,6 @@ from husly.people import services as people
 def settings_for(municipality) -> FollowUpSettings:
     return (FollowUpSettings.objects.filter(municipality=municipality).first()
             or FollowUpSettings(municipality=municipality))
-
-
-def _not_in_unit(person, unit) -> str:
-    return _("%(name)s is not in %(unit)s. Give the task to someone in the responsible "
-             "unit.") % {"name": person, "unit": unit}
 
 
 @transaction.atomic
@@ -195,7 +190,8 @@ def coordination_meeting_hold(*, meeting: CoordinationMeeting, held_on: datetime
     for task in tasks:
         person = task.get("assigned_to")
         if person is not None and not works_in_unit(user=person, unit=task["unit"]):
-            errors.setdefault(NON_FIELD_ERRORS, []).append(_not_in_unit(person, task["unit"]))
+            errors.setdefault(NON_FIELD_ERRORS, []).append(
+                not_in_unit_message(person, task["unit"]))
     if errors:
         raise ValidationError(errors)
     meeting.held_on = held_on
@@ -434,7 +430,7 @@ def coordination_task_assign(*, task: CoordinationTask, assigned_to, by) -> Coor
     if task.done_on:
         raise ValidationError(_("The task is already done."))
     if not works_in_unit(user=assigned_to, unit=task.unit):
-        raise ValidationError(_not_in_unit(assigned_to, task.unit))
+        raise ValidationError(not_in_unit_message(assigned_to, task.unit))
     task.assigned_to = assigned_to
     task.save(update_fields=["assigned_to"])
     event_record(name="coordination_task.assigned", actor=by, target=task.meeting,

@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from husly.accounts.selectors import works_in_unit
+from husly.accounts.selectors import not_in_unit_message, works_in_unit
 from husly.allocation import services as allocation
 from husly.allocation.models import MoveInTask
 from husly.common.events import event_record
@@ -75,8 +75,7 @@ def inbox_item_give(*, item: InboxItem, to, by) -> None:
     """Give the unit's item to a colleague of the same unit."""
     _refuse_unmovable(item)
     if not works_in_unit(user=to, unit=item.unit):
-        raise ValidationError(_("%(name)s is not in %(unit)s. Give it to someone in the "
-                                "responsible unit.") % {"name": to, "unit": item.unit})
+        raise ValidationError(not_in_unit_message(to, item.unit))
     _taken_by_other(item, by)
     if item.kind in ASSIGNED_KINDS:
         _assign(item, to, by)
