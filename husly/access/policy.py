@@ -442,13 +442,6 @@ def work_orders_visible(staff: StaffContext):
     return orders
 
 
-def statement_readable(staff: StaffContext, access: ResidentAccess) -> bool:
-    """A statement is follow-up information: its writers' unit reads it with the rest of the
-    resident's follow-up information. The housing service reads it as `statement_reading`
-    allows."""
-    return access.reads(Category.FOLLOWUP)
-
-
 # Hand-offs between units (ADR 0030). The workflow that hands information to another unit
 # records the basis on which the receivers read it; the read is logged with that basis.
 

@@ -8,7 +8,8 @@ from django.db.models import Count, DurationField, ExpressionWrapper, F, Q
 from django.http import Http404
 from django.utils import timezone
 
-from husly.access.policy import StaffContext, residents_visible
+from husly.access.policy import StaffContext, residents_visible, statement_reading
+from husly.access.services import access_log_record
 from husly.allocation.models import (
     Allocation,
     AllocationCriterion,
@@ -28,6 +29,17 @@ from husly.common.deadlines import deadline_state
 from husly.housing.models import Dwelling, DwellingStatus
 
 S = ApplicationState
+
+
+def statement_read(*, staff: StaffContext, application, access):
+    """The basis on which `staff` reads the application's given statement (None: hidden),
+    for the page and the API alike. A read on the workflow's own basis (the statement to
+    the housing service) is logged here, with that basis."""
+    reading = statement_reading(staff, application, access)
+    if reading is not None and reading.basis != access.basis:
+        access_log_record(staff=staff, resident=application.applicant, access=reading,
+                          view="statement_read")
+    return reading
 
 
 def applications_visible(staff: StaffContext):

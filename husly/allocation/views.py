@@ -19,7 +19,6 @@ from husly.access.policy import (
     residents_visible,
     statement_consent_in_force,
     statement_missing_consent,
-    statement_reading,
     statement_writer_access,
 )
 from husly.access.services import access_log_record
@@ -92,11 +91,8 @@ def application_detail(request, pk: int):
     access_log_record(staff=staff, resident=application.applicant, access=access,
                       view="application_detail")
     may_manage = staff.may_open("allocation_manage")
-    statement_access = statement_reading(staff, application, access)
-    if statement_access is not None and statement_access.basis != access.basis:
-        # Read on the basis the workflow recorded, not the page's: logged as such.
-        access_log_record(staff=staff, resident=application.applicant,
-                          access=statement_access, view="statement_read")
+    statement_access = selectors.statement_read(staff=staff, application=application,
+                                                access=access)
     missing_consent = statement_missing_consent(staff, application, access)
     consent_in_force = statement_consent_in_force(application)
     context = {"application": application, "access": access,

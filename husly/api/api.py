@@ -13,7 +13,6 @@ from husly.access.policy import (
     may_complete_task,
     resident_access,
     residents_visible,
-    statement_readable,
 )
 from husly.access.services import access_log_record
 from husly.accounts.models import User
@@ -96,7 +95,8 @@ def _detail(request, application: Application, access) -> dict:
         out["statement"] = {
             "requested_on": statement.requested_on, "due_on": statement.due_on,
             "given_on": statement.given_on,
-            "text": statement.text if statement_readable(staff, access) else None,
+            "text": statement.text if selectors.statement_read(
+                staff=staff, application=application, access=access) else None,
         }
     allocation = getattr(application, "allocation", None)
     if allocation is not None:

@@ -48,6 +48,14 @@ def test_from_application_to_keys_through_the_api(login, flow):
     assert seen["statement"]["given_on"] == "2026-03-30"
     assert seen["statement"]["text"] is None
     assert any("samtykke" in reason for reason in seen["hidden"])
+    # With the applicant's consent to the statement, the API reads it as the page does
+    from husly.allocation.models import Application
+    from husly.allocation.services import application_statement_consent_record
+
+    application_statement_consent_record(application=Application.objects.get(pk=pk),
+                                         form="verbal", by=flow["officer"])
+    seen = officer.get(reverse("api:application", args=[pk])).json()
+    assert seen["statement"]["text"] == "Trenger rolig bolig."
 
     no_reasons = _post(officer, "decision", {"granted": True, "reasons": " ",
                                              "legal_basis": "§ 3",
