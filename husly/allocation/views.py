@@ -213,7 +213,7 @@ def statement_give(request, pk: int):
         "consent_in_force": statement_consent_in_force(application),
         "statement_state": deadline_state(statement.due_on, done=statement.given_on is not None,
                                           today=timezone.localdate()),
-        "may_open_application": resident_access(staff, application.applicant).allowed,
+        "may_open_application": access.basis != AccessBasis.STATEMENT_REQUEST,
     })
 
 
@@ -243,8 +243,9 @@ def joint_meeting(request, pk: int):
         "tasks": tasks, "access": access,
         "shows_address": resident_shows_address(staff, application.applicant),
         "attendees": list(meeting.attendees.all()),
-        "may_hold": may_hold_joint_meeting(staff) and resident_access(
-            staff, application.applicant).allowed,
+        # Held by the housing service on its own work relation, not as a participant.
+        "may_hold": (may_hold_joint_meeting(staff)
+                     and access.basis != AccessBasis.JOINT_MEETING),
         "meeting_state": deadline_state(allocation.meeting_deadline,
                                         done=meeting.held_on is not None, today=today),
     })
