@@ -553,14 +553,15 @@ def may_complete_coordination_task(staff: StaffContext, task) -> bool:
     return task.assigned_to_id == staff.user.pk or task.unit_id in staff.unit_ids
 
 
-def inbox_names_shown(staff: StaffContext, resident_ids) -> set[int]:
-    """An inbox item names its resident only where the staff member has a work relation:
-    the list itself hands nothing over. Opening the item reads on the workflow's basis."""
+def inbox_names(staff: StaffContext, resident_ids) -> dict[int, str]:
+    """The names an inbox may show: only of residents the staff member has a work relation
+    to, since the list itself hands nothing over. Opening an item reads on the workflow's
+    basis."""
     resident_ids = [pk for pk in resident_ids if pk]
     if not resident_ids:
-        return set()
-    return set(residents_visible(staff).filter(pk__in=resident_ids)
-               .values_list("pk", flat=True))
+        return {}
+    return {pk: f"{given} {family}" for pk, given, family in residents_visible(staff)
+            .filter(pk__in=resident_ids).values_list("pk", "given_name", "family_name")}
 
 
 def readable_categories(staff: StaffContext, resident_ids) -> dict[int, frozenset[str]]:

@@ -16,11 +16,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from husly.access.models import Consent
 from husly.access.policy import (
     MEETING_UNIT_KINDS,
     StaffContext,
     access_review_team_ids,
-    inbox_names_shown,
+    inbox_names,
 )
 from husly.access.selectors import break_glass_open_for_review
 from husly.accounts.models import Role, Unit, UnitKind
@@ -35,13 +36,16 @@ from husly.allocation.models import (
 )
 from husly.allocation.selectors import replies_open_by
 from husly.allocation.services import preliminary_reply_due_on
-from husly.common.businessdays import business_days_add
+from husly.board.models import Review
+from husly.board.rotation import due_this_week
+from husly.common.businessdays import business_days_add, week_start
 from husly.common.deadlines import DeadlineState, deadline_state
 from husly.common.formats import date_long
 from husly.followup.models import CoordinationMeeting, CoordinationTask
 from husly.followup.selectors import plans_review_open_by
 from husly.housing.models import RentArrears, WorkOrder
 from husly.inbox.models import InboxClaim, ItemKind
+from husly.people.models import Resident
 
 K = ItemKind
 # How far ahead an item shows before its deadline, in business days: the inbox is about
@@ -59,7 +63,9 @@ CLAIMED_KINDS = frozenset({K.STATEMENT, K.JOINT_MEETING, K.COORDINATION_MEETING,
 ASSIGNED_KINDS = frozenset({K.MOVE_IN_TASK, K.COORDINATION_TASK, K.WORK_ORDER})
 
 
-class Role_:  # noqa: N801 - the item's role for the person, not a staff role
+class ItemRole:
+    """What an item is to the person who sees it (not a staff role)."""
+
     DO = "do"
     TAKE_PART = "take_part"
     ESCALATED = "escalated"
@@ -78,7 +84,7 @@ class InboxItem:
     unit: Unit | None = None
     holder: object | None = None
     responsible_id: int | None = None
-    role: str = Role_.DO
+    role: str = ItemRole.DO
     done_url: str = ""
     resident_name: str = ""
     name_hidden: bool = False
@@ -109,7 +115,9 @@ def _statements(municipality, staff, today):
     rows = Statement.objects.filter(application__municipality=municipality,
                                     given_on__isnull=True,
                                     application__state=ApplicationState.STATEMENT_REQUESTED)
-    if staff is not None:
+    if staff is None:
+        rows = rows.filter(due_on__lt=today)
+    else:
         if not staff.may_open("statement_write"):
             return []
         rows = rows.filter(unit_id__in=staff.unit_ids)
@@ -127,7 +135,8 @@ def _joint_meetings(municipality, staff, today):
                                      moved_in_on__isnull=True)
     items = []
     if staff is None:
-        rows = rows.select_related("application__officer", "allocated_by", "meeting")
+        rows = rows.filter(meeting_deadline__lt=today).select_related(
+            "application__officer", "allocated_by", "meeting")
         return [_joint_meeting_item(a, responsible=a.application.officer) for a in rows]
     if staff.may_open("allocation_manage"):
         for a in rows.filter(application__officer=staff.user).select_related(
@@ -139,7 +148,7 @@ def _joint_meetings(municipality, staff, today):
         for a in rows.select_related("application", "allocated_by", "meeting"):
             for unit in participant_units:
                 item = _joint_meeting_item(a, responsible=None)
-                item.unit, item.role = unit, Role_.TAKE_PART
+                item.unit, item.role = unit, ItemRole.TAKE_PART
                 item.what = _("Take part in the joint meeting after an allocation")
                 items.append(item)
     return items
@@ -161,11 +170,13 @@ def _joint_meeting_item(allocation, *, responsible):
     )
 
 
-def _open_tasks(rows, staff):
-    if staff is not None:
-        rows = rows.filter(Q(assigned_to=staff.user)
-                           | Q(assigned_to__isnull=True, unit_id__in=staff.unit_ids))
-    return rows
+def _open_tasks(rows, staff, today):
+    """A person's tasks and their unit's unassigned ones; for escalation (no staff), the
+    late ones of the municipality."""
+    if staff is None:
+        return rows.filter(due_on__lt=today)
+    return rows.filter(Q(assigned_to=staff.user)
+                       | Q(assigned_to__isnull=True, unit_id__in=staff.unit_ids))
 
 
 def _move_in_tasks(municipality, staff, today):
@@ -175,7 +186,7 @@ def _move_in_tasks(municipality, staff, today):
     rows = MoveInTask.objects.filter(
         allocation__municipality=municipality, allocation__moved_in_on__isnull=True,
         done_on__isnull=True, work_order__isnull=True)
-    rows = _open_tasks(rows, staff).select_related(
+    rows = _open_tasks(rows, staff, today).select_related(
         "allocation__application", "allocation__meeting", "unit", "assigned_to")
     return [InboxItem(
         kind=K.MOVE_IN_TASK, pk=t.pk, resident_id=t.allocation.application.applicant_id,
@@ -193,7 +204,8 @@ def _coordination_meetings(municipality, staff, today):
     rows = CoordinationMeeting.objects.filter(municipality=municipality, held_on__isnull=True
                                               ).select_related("agreement__primary_contact")
     if staff is None:
-        return [_coordination_item(m, responsible=m.agreement.primary_contact) for m in rows]
+        return [_coordination_item(m, responsible=m.agreement.primary_contact)
+                for m in rows.filter(due_on__lt=today)]
     items = []
     if staff.may_open("followup"):
         for m in rows.filter(agreement__primary_contact=staff.user):
@@ -204,7 +216,7 @@ def _coordination_meetings(municipality, staff, today):
         for m in rows:
             for unit in participant_units:
                 item = _coordination_item(m, responsible=None)
-                item.unit, item.role = unit, Role_.TAKE_PART
+                item.unit, item.role = unit, ItemRole.TAKE_PART
                 item.what = _("Take part in the coordination meeting with the follow-up unit")
                 items.append(item)
     return items
@@ -226,7 +238,8 @@ def _coordination_tasks(municipality, staff, today):
         return []
     rows = CoordinationTask.objects.filter(meeting__municipality=municipality,
                                            done_on__isnull=True)
-    rows = _open_tasks(rows, staff).select_related("meeting__agreement", "unit", "assigned_to")
+    rows = _open_tasks(rows, staff, today).select_related("meeting__agreement", "unit",
+                                                          "assigned_to")
     return [InboxItem(
         kind=K.COORDINATION_TASK, pk=t.pk, resident_id=t.meeting.agreement.resident_id,
         what=t.title, why=_("Agreed in the coordination meeting of %(date)s.") % {
@@ -239,7 +252,9 @@ def _coordination_tasks(municipality, staff, today):
 
 def _work_orders(municipality, staff, today):
     rows = WorkOrder.objects.filter(municipality=municipality, done_on__isnull=True)
-    if staff is not None:
+    if staff is None:
+        rows = rows.filter(due_on__lt=today)
+    else:
         if Role.CARETAKER not in staff.roles:
             return []
         rows = rows.filter(Q(assigned_to=staff.user) | Q(assigned_to__isnull=True))
@@ -282,11 +297,6 @@ def _weekly_reviews(municipality, staff, today):
     week and not yet reviewed."""
     if staff is None or not staff.may_open("board"):
         return []
-    from husly.board.models import Review
-    from husly.board.rotation import due_this_week
-    from husly.common.businessdays import week_start
-    from husly.people.models import Resident
-
     monday = week_start(today)
     reviewed = set(Review.objects.filter(municipality=municipality, held_on__gte=monday)
                    .values_list("resident_id", flat=True))
@@ -310,8 +320,6 @@ def _weekly_reviews(municipality, staff, today):
 def _consents_expiring(municipality, staff, today):
     if staff is None or not staff.may_open("consent"):
         return []
-    from husly.access.models import Consent
-
     rows = (Consent.objects.filter(
         municipality=municipality, withdrawn_on__isnull=True, expires_on__gte=today,
         expires_on__lte=today + datetime.timedelta(days=CONSENT_WARNING_DAYS))
@@ -406,7 +414,9 @@ def _rent_arrears(municipality, staff, today):
         .select_related("recorded_by").prefetch_related("tenancy__residents"))
     items = []
     for arrears in rows:
-        for resident in arrears.tenancy.residents.all():
+        # One item per report, about the tenancy's first resident.
+        resident = next(iter(arrears.tenancy.residents.all()), None)
+        if resident is not None:
             items.append(InboxItem(
                 kind=K.RENT_ARREARS, pk=arrears.pk, resident_id=resident.pk,
                 what=_("Rent arrears: %(months)s months behind") % {
@@ -418,7 +428,6 @@ def _rent_arrears(municipality, staff, today):
                 unit=categories[arrears.category],
                 url=reverse("people:resident_detail", args=[resident.pk]),
             ))
-            break  # one item per report, about its first resident
     return items
 
 
@@ -472,21 +481,26 @@ def _visible_to(staff: StaffContext, item: InboxItem) -> bool:
     return item.responsible_id is None or item.responsible_id == staff.user.pk
 
 
-def inbox_for(*, staff: StaffContext, today: datetime.date | None = None,
-              with_escalations: bool = True) -> dict:
+def _inbox_items(staff: StaffContext, today) -> tuple[list, list]:
+    """(the staff member's items, the late hand-offs a team leader sees), with their
+    deadline states: what both the page and the menu's count are made of."""
+    items = [i for i in _all_items(staff, today) if _visible_to(staff, i)]
+    escalated = []
+    if Role.TEAM_LEADER in staff.roles:
+        escalated = [i for i in handoffs_overdue(municipality=staff.municipality, today=today)
+                     if i.responsible_id != staff.user.pk]
+        for item in escalated:
+            item.role = ItemRole.ESCALATED
+    return _states(items, today), escalated
+
+
+def inbox_for(*, staff: StaffContext, today: datetime.date | None = None) -> dict:
     """The staff member's inbox: their items, their units' items no one has taken, and for a
     team leader the hand-offs past their deadline (escalated)."""
     today = today or timezone.localdate()
     if staff.municipality is None or not staff.may_open("inbox"):
         return {"items": [], "escalated": [], "count": 0}
-    items = [i for i in _all_items(staff, today) if _visible_to(staff, i)]
-    escalated = []
-    if with_escalations and Role.TEAM_LEADER in staff.roles:
-        escalated = [i for i in handoffs_overdue(municipality=staff.municipality, today=today)
-                     if i.responsible_id != staff.user.pk]
-        for item in escalated:
-            item.role = Role_.ESCALATED
-    _states(items, today)
+    items, escalated = _inbox_items(staff, today)
     _name(staff, items + escalated)
     _actions(staff, items)
     items.sort(key=_order)
@@ -499,15 +513,15 @@ def _order(item: InboxItem):
 
 
 def inbox_count(*, staff: StaffContext) -> int:
-    return inbox_for(staff=staff)["count"]
+    """The menu's count, on every page: the items without their names and buttons."""
+    if staff.municipality is None or not staff.may_open("inbox"):
+        return 0
+    items, escalated = _inbox_items(staff, timezone.localdate())
+    return len(items) + len(escalated)
 
 
 def _name(staff: StaffContext, items) -> None:
-    named = inbox_names_shown(staff, {i.resident_id for i in items})
-    from husly.people.models import Resident
-
-    names = dict((pk, f"{given} {family}") for pk, given, family in Resident.objects.filter(
-        pk__in=named).values_list("pk", "given_name", "family_name"))
+    names = inbox_names(staff, {i.resident_id for i in items})
     for item in items:
         if item.resident_id is None:
             continue
@@ -551,7 +565,6 @@ def handoffs_overdue(*, municipality, today: datetime.date) -> list[InboxItem]:
     leader's inbox and daily reminder."""
     items: list[InboxItem] = []
     for kind in HANDOFFS:
-        items.extend(i for i in kind(municipality, None, today)
-                     if i.due_on is not None and i.due_on < today)
+        items.extend(kind(municipality, None, today))
     _apply_claims(municipality, items)
     return _states(items, today)
