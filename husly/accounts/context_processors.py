@@ -57,13 +57,20 @@ def staff_municipalities(user):
         pk__in=user.role_assignments.values("municipality_id")))
 
 
-def _awaiting(kind: str, staff) -> int:
-    """Emergency access waits on the leader's menu until reviewed: seen the same day. The
-    inbox shows how many items wait on the user and their unit."""
-    if kind == "inbox":
-        from husly.inbox.selectors import inbox_count
+# Counts shown beside a menu item, registered by the app that knows them (the inbox, in the
+# reporting layer, registers its own in its AppConfig.ready): the menu stays in the kernel.
+MENU_COUNTS: dict = {}
 
-        return inbox_count(staff=staff)
+
+def menu_count_register(kind: str, count) -> None:
+    """`count(staff) -> int` is shown beside the menu item `kind`."""
+    MENU_COUNTS[kind] = count
+
+
+def _awaiting(kind: str, staff) -> int:
+    """Emergency access waits on the leader's menu until reviewed: seen the same day."""
+    if kind in MENU_COUNTS:
+        return MENU_COUNTS[kind](staff)
     if kind != "access_review":
         return 0
     from husly.access.selectors import break_glass_open_count

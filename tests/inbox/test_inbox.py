@@ -302,3 +302,13 @@ def test_the_inbox_page_costs_the_same_with_more_items(client, login, flow, muni
             _asked(flow, ResidentFactory(municipality=municipality))
         with django_assert_max_num_queries(few):
             client.get(reverse("inbox:inbox"))
+
+
+@time_machine.travel(TODAY)
+def test_the_menu_counts_what_the_inbox_lists(client, login, flow, newcomer, second_worker):
+    _asked(flow, newcomer)
+    _asked(flow, ResidentFactory(municipality=flow["municipality"]))
+    login(client, second_worker)
+    listed = inbox(second_worker)["count"]
+    page = client.get(reverse("people:resident_list")).content.decode()
+    assert listed >= 2 and f'data-count="{listed}"' in page
