@@ -82,9 +82,9 @@ def _kostra_temporary(long_only):
 # -- Deadlines and pace ------------------------------------------------------------------
 
 def _meetings_late(m, p, today):
-    from husly.outcomes.process import MEETING_KEPT, meetings_due
+    from husly.allocation.selectors import JOINT_MEETING_KEPT, joint_meetings_due
 
-    return meetings_due(municipality=m, today=today).exclude(MEETING_KEPT).values_list(
+    return joint_meetings_due(municipality=m, today=today).exclude(JOINT_MEETING_KEPT).values_list(
         "application__applicant_id", flat=True)
 
 

@@ -11,7 +11,7 @@ from collections import defaultdict
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from husly.allocation.selectors import JOINT_MEETING_KEPT, joint_meetings_due
+from husly.allocation.selectors import joint_meeting_figures
 from husly.common.businessdays import add_months
 
 RETURN_MONTHS = (6, 12, 24)
@@ -65,9 +65,6 @@ def returned_residents(*, municipality, months: int,
 
 # The conditions behind the figures, shared with the lists of their people
 # (outcomes.figures), so a number and its people come from the same words.
-# Joint meetings: defined once, in the allocation app, and counted the same on every page.
-MEETING_KEPT = JOINT_MEETING_KEPT
-meetings_due = joint_meetings_due
 
 
 def moves_counted(*, municipality):
@@ -90,8 +87,8 @@ def process_figures(*, municipality, today: datetime.date | None = None) -> dict
     from husly.followup.models import VisitStatus
 
     today = today or timezone.localdate()
-    meetings = meetings_due(municipality=municipality, today=today).aggregate(
-        due=Count("id"), kept=Count("id", filter=MEETING_KEPT))
+    # Joint meetings: defined once, in the allocation app, and counted the same on every page.
+    meetings = joint_meeting_figures(municipality=municipality, today=today)
     keys = [(moved - decided).days for decided, moved in moves_counted(
         municipality=municipality).values_list("application__decision__decided_on",
                                                "moved_in_on")]
@@ -115,8 +112,8 @@ def process_figures(*, municipality, today: datetime.date | None = None) -> dict
         returns.append({"months": months, "tenancies": len(started), "returned": returned,
                         "share": _share(returned, len(started))})
     return {
-        "meetings_due": meetings["due"], "meetings_kept": meetings["kept"],
-        "meetings_share": _share(meetings["kept"], meetings["due"]),
+        "meetings_due": meetings["meetings_due"], "meetings_kept": meetings["meetings_kept"],
+        "meetings_share": _share(meetings["meetings_kept"], meetings["meetings_due"]),
         "keys_n": len(keys),
         "keys_median": statistics.median(keys) if keys else None,
         "keys_p90": _percentile(keys, 0.9),
