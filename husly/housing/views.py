@@ -8,9 +8,18 @@ from django.views.decorators.http import require_POST
 
 from husly.access.decorators import page
 from husly.access.policy import residents_placeable, tenants_shown, work_order_resident_shown
+from husly.access.services import access_log_record
+from husly.common.formats import date_long
+from husly.followup.selectors import visit_for_work_order
 from husly.housing import selectors, services
-from husly.housing.forms import DwellingFilterForm, DwellingForm, TenancyEndForm, TenancyForm
-from husly.housing.models import DwellingStatus, Tenancy
+from husly.housing.forms import (
+    DwellingFilterForm,
+    DwellingForm,
+    TenancyEndForm,
+    TenancyForm,
+    WorkOrderForm,
+)
+from husly.housing.models import DwellingStatus, Tenancy, WorkOrderKind
 
 PAGE_SIZE = 50
 
@@ -218,7 +227,6 @@ def arrears_settle(request, resident_pk: int):
 
 @page("work_order_create")
 def work_order_create(request, pk: int):
-    from husly.housing.forms import WorkOrderForm
 
     staff = request.staff
     dwelling = selectors.dwelling_get(staff=staff, pk=pk)
@@ -226,9 +234,6 @@ def work_order_create(request, pk: int):
     if "besok" in request.GET:
         # From a visit that found damage: only its id travels in the URL; what it found is
         # read here, where follow-up access is checked and the reading logged.
-        from husly.access.services import access_log_record
-        from husly.followup.selectors import visit_for_work_order
-
         found = visit_for_work_order(staff=staff, pk=request.GET["besok"])
         if found is None or found[0].agreement.tenancy.dwelling_id != dwelling.pk:
             raise Http404
@@ -260,9 +265,6 @@ def work_order_create(request, pk: int):
 
 def _work_order_from_visit(visit) -> dict:
     """A repair for the caretakers, described by the actions the visit recorded."""
-    from husly.common.formats import date_long
-    from husly.housing.models import WorkOrderKind
-
     description = visit.actions
     if not description:
         date = date_long(visit.planned_on)
