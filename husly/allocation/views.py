@@ -22,6 +22,7 @@ from husly.access.policy import (
     statement_writer_access,
 )
 from husly.access.services import access_log_record
+from husly.accounts.selectors import staff_in_units
 from husly.allocation import forms, letters, matching, selectors, services
 from husly.allocation.models import ApplicationState, DeclineReason, MoveInTask
 from husly.common.deadlines import deadline_state
@@ -471,8 +472,6 @@ def withdraw(request, pk: int):
 
 @page("tasks")
 def my_tasks(request):
-    from husly.accounts.selectors import staff_in_units
-
     tasks = selectors.tasks_for(staff=request.staff)
     # A task moves only within its responsible unit.
     colleagues = staff_in_units(unit_ids={task.unit_id for task in tasks})

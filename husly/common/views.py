@@ -1,6 +1,7 @@
 from django.shortcuts import redirect, render
 
 from husly.access.decorators import page
+from husly.accounts.models import Role
 
 
 @page("public")
@@ -17,8 +18,6 @@ def landing_page(staff) -> str | None:
     """Where a role lands after login: its own work, never a page it may not open. The
     caretaker's work orders (on the phone), the analyst's figures, the administrator's
     settings; everyone else their inbox (ADR 0030)."""
-    from husly.accounts.models import Role
-
     roles = staff.roles
     if roles and roles <= {Role.CARETAKER} and staff.may_open("work_orders"):
         return "housing:work_order_list"

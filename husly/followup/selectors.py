@@ -6,8 +6,9 @@ from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.http import Http404
 from django.utils import timezone
 
-from husly.access.policy import StaffContext, residents_visible
+from husly.access.policy import StaffContext, resident_access, residents_visible
 from husly.common.businessdays import week_start
+from husly.common.models import Category
 from husly.followup.models import (
     CoordinationMeeting,
     CoordinationTask,
@@ -27,9 +28,6 @@ def visit_for_work_order(*, staff: StaffContext, pk):
     """(visit, access) for a recorded visit that found damage or removed dangerous objects,
     in a tenancy that still runs, when the staff member reads the resident's follow-up
     information; None otherwise. A work order for the caretakers is prefilled from it."""
-    from husly.access.policy import resident_access
-    from husly.common.models import Category
-
     if staff.municipality is None or not str(pk).isdigit():
         return None
     visit = (Visit.objects.filter(pk=int(pk), municipality=staff.municipality)

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from husly.accounts.models import Role
 from husly.common.events import changes_between, event_record
 from husly.common.formats import date_long
 from husly.common.identifiers import (
@@ -28,6 +29,7 @@ from husly.housing.models import (
     SuitabilityTag,
     Tenancy,
     TenancyEndReason,
+    WorkOrder,
 )
 from husly.outcomes import services as outcomes
 from husly.people.models import HousingSituation, Resident
@@ -476,8 +478,6 @@ def work_order_create(*, dwelling: Dwelling, kind: str, description: str, due_on
 @transaction.atomic
 def work_order_complete(*, work_order, what_was_done: str, guidance_given: str = "", by,
                         done_on=None):
-    from husly.housing.models import WorkOrder
-
     order = WorkOrder.objects.select_for_update().get(pk=work_order.pk)
     if order.done_on:
         raise ValidationError(_("The work order is already done."))
@@ -496,9 +496,6 @@ def work_order_complete(*, work_order, what_was_done: str, guidance_given: str =
 @transaction.atomic
 def work_order_assign(*, work_order, assigned_to, by):
     """Give a work order to a caretaker (or take it oneself): only caretakers do the job."""
-    from husly.accounts.models import Role
-    from husly.housing.models import WorkOrder
-
     order = WorkOrder.objects.select_for_update().get(pk=work_order.pk)
     if order.done_on:
         raise ValidationError(_("The work order is already done."))
