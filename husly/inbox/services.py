@@ -20,10 +20,14 @@ from husly.inbox.models import InboxClaim, ItemKind
 from husly.inbox.selectors import ASSIGNED_KINDS, CLAIMED_KINDS, InboxItem
 
 
+def _taken_by(holder) -> ValidationError:
+    return ValidationError(_("%(name)s has already taken this. Ask them, or the team leader, "
+                             "if it should be yours.") % {"name": holder})
+
+
 def _taken_by_other(item: InboxItem, user) -> None:
     if item.responsible_id is not None and item.responsible_id != user.pk:
-        raise ValidationError(_("%(name)s has already taken this. Ask them, or the team "
-                                "leader, if it should be yours.") % {"name": item.holder})
+        raise _taken_by(item.holder)
 
 
 def _assign(item: InboxItem, person, by) -> None:
@@ -62,9 +66,7 @@ def inbox_item_take(*, item: InboxItem, by) -> None:
     except IntegrityError:
         claim = InboxClaim.objects.select_related("taken_by").get(
             kind=item.kind, object_id=item.pk, unit=item.unit)
-        raise ValidationError(_("%(name)s has already taken this. Ask them, or the team "
-                                "leader, if it should be yours.") % {"name": claim.taken_by}
-                              ) from None
+        raise _taken_by(claim.taken_by) from None
     event_record(name="inbox.item_taken", actor=by, target=item.unit,
                  municipality=item.unit.municipality,
                  changes={"kind": item.kind, "object_id": item.pk})
