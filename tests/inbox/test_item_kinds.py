@@ -3,6 +3,7 @@ and leaves when the work is done (ADR 0030)."""
 
 import datetime
 
+import pytest
 import time_machine
 
 from husly.access.policy import staff_context_for
@@ -32,8 +33,15 @@ def kinds(user):
 
 
 def others(flow, *but):
-    return [u for u in (flow["officer"], flow["worker"], flow["nav"], flow["caretaker"])
-            if u not in but]
+    """Everyone else, a second follow-up worker on the same team included."""
+    return [u for u in (flow["officer"], flow["worker"], flow["nav"], flow["caretaker"],
+                        flow["worker2"]) if u not in but]
+
+
+@pytest.fixture(autouse=True)
+def _second_worker(flow, team, make_staff):
+    flow["worker2"] = make_staff(Role.FOLLOWUP_WORKER, team=team, username="miljo2",
+                                 health=True)
 
 
 def _followed(flow, municipality, team):
@@ -93,13 +101,14 @@ def test_a_consent_about_to_expire_asks_the_primary_contact(flow, municipality, 
 def test_an_emergency_access_waits_for_the_team_leader_s_review(flow, municipality, team,
                                                                 make_staff):
     leader = make_staff(Role.TEAM_LEADER, team=team, username="leder", health=True)
+    other_leader = make_staff(Role.TEAM_LEADER, username="leder2")  # on no team
     outsider = make_staff(Role.HOUSING_OFFICER, username="bolig9")
     resident = _followed(flow, municipality, team)
     glass = break_glass_start(staff=staff_context_for(outsider, None), resident=resident,
                               reason="danger", explanation="Bekymringsmelding kl. 02")
     item = (K.BREAK_GLASS_REVIEW, glass.pk)
     assert item in kinds(leader)
-    assert all(item not in kinds(u) for u in [*others(flow), outsider])
+    assert all(item not in kinds(u) for u in [*others(flow), outsider, other_leader])
     break_glass_review(staff=staff_context_for(leader, None), break_glass=glass,
                        outcome="accepted")
     assert item not in kinds(leader)
