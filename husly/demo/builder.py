@@ -551,6 +551,12 @@ def _agreements(*, municipality, rng, today, staff):
         if i == 7 and agreement.health_care_accepted:
             followup.health_care_decline(agreement=agreement, on=today,
                                          by=resident.primary_contact)
+        if i == 11 and agreement.health_care_accepted:
+            # Declined two weeks ago and the meeting never held: the team leader's inbox
+            # shows it as a late hand-off, with who holds it (ADR 0030).
+            followup.health_care_decline(agreement=agreement,
+                                         on=today - datetime.timedelta(days=14),
+                                         by=resident.primary_contact)
 
 
 def _board(*, municipality, team, staff):

@@ -34,6 +34,19 @@ def test_demo_municipality_has_the_sandnes_sizes_and_only_synthetic_people(db, s
     assert PlanVersion.objects.filter(kind="user_contract").exists()
     assert TaskTemplate.objects.exists()
     assert not TaskTemplate.objects.filter(purpose="").exists()
+    # Working together (ADR 0030): each unit has something in its inbox, and the team
+    # leader sees a late hand-off with who holds it
+    from husly.access.policy import staff_context_for
+    from husly.accounts.models import User
+    from husly.inbox.selectors import inbox_for
+
+    def inbox(username):
+        return inbox_for(staff=staff_context_for(User.objects.get(username=username), None))
+
+    for username in ("bolig", "miljo", "nav"):
+        assert inbox(username)["items"], username
+    late = inbox("leder")["escalated"]
+    assert any(i.kind == "coordination_meeting" and i.holder for i in late)
     printed = out.getvalue()
     for username, *_rest in DEMO_STAFF:
         assert username in printed
