@@ -499,7 +499,9 @@ def statement_writer_access(staff: StaffContext, application) -> ResidentAccess:
     access = resident_access(staff, application.applicant)
     if access.allowed:
         return access
-    if statement.unit_id in staff.unit_ids:
+    # While the request is open; afterwards only its writer looks back at it.
+    if statement.unit_id in staff.unit_ids and (
+            statement.given_on is None or statement.written_by_id == staff.user.pk):
         return _handed_over(AccessBasis.STATEMENT_REQUEST, {Category.HOUSING})
     return _denied(_("The statement was asked of another unit. Ask the housing officer who "
                      "asked for it."))
@@ -523,7 +525,9 @@ def coordination_meeting_access(staff: StaffContext, meeting) -> tuple[ResidentA
     access = resident_access(staff, resident)
     if access.allowed and access.reads(Category.FOLLOWUP):
         return access, staff.may_open("followup")
-    if staff.may_open("coordination") and _in_meeting_units(staff):
+    # A participant's need lasts while the meeting is to be held or its tasks are open.
+    live = meeting.held_on is None or meeting.tasks.filter(done_on__isnull=True).exists()
+    if staff.may_open("coordination") and _in_meeting_units(staff) and live:
         return _handed_over(AccessBasis.MEETING_PARTICIPANT, {Category.FOLLOWUP}), False
     return _denied(_("Only the housing service, the follow-up unit and NAV take part in the "
                      "coordination meeting.")), False
@@ -536,7 +540,9 @@ def joint_meeting_access(staff: StaffContext, allocation) -> ResidentAccess:
     access = resident_access(staff, allocation.application.applicant)
     if access.allowed and access.reads(Category.HOUSING):
         return access
-    if staff.may_open("joint_meeting") and _in_meeting_units(staff):
+    # A participant's need lasts until the move-in, when the meeting's work is done.
+    if (staff.may_open("joint_meeting") and _in_meeting_units(staff)
+            and allocation.moved_in_on is None):
         return _handed_over(AccessBasis.JOINT_MEETING, {Category.HOUSING})
     return _denied(_("Only the housing service, the follow-up unit and NAV take part in the "
                      "joint meeting."))

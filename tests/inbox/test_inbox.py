@@ -312,3 +312,32 @@ def test_the_menu_counts_what_the_inbox_lists(client, login, flow, newcomer, sec
     listed = inbox(second_worker)["count"]
     page = client.get(reverse("people:resident_list")).content.decode()
     assert listed >= 2 and f'data-count="{listed}"' in page
+
+
+@time_machine.travel(TODAY)
+def test_a_participant_s_reading_lasts_while_the_hand_off_is_open(flow, municipality,
+                                                                  newcomer, second_worker):
+    from husly.access.policy import coordination_meeting_access, statement_writer_access
+
+    # The statement request: the unit reads the application until it is answered
+    application = _asked(flow, newcomer)
+    assert statement_writer_access(staff_context_for(flow["worker"], None),
+                                   application).allowed
+    allocation.statement_give(application=application, text="Ok", by=second_worker)
+    application.refresh_from_db()
+    assert not statement_writer_access(staff_context_for(flow["worker"], None),
+                                       application).allowed
+    assert statement_writer_access(staff_context_for(second_worker, None),
+                                   application).allowed  # its writer looks back
+    # The coordination meeting: NAV reads it until it is held and its tasks are done
+    meeting = _declined(flow, municipality)
+    officer = staff_context_for(flow["officer"], None)
+    nav_unit = flow["nav"].role_assignments.get().unit
+    followup.coordination_meeting_hold(
+        meeting=meeting, held_on=TODAY, needed_now="Sikre husleien", next_steps="Nytt møte",
+        tasks=[{"title": "Søke bostøtte", "unit": nav_unit, "due_on": TODAY}],
+        by=flow["worker"])
+    meeting.refresh_from_db()
+    assert coordination_meeting_access(officer, meeting)[0].allowed
+    followup.coordination_task_complete(task=meeting.tasks.get(), by=flow["nav"])
+    assert not coordination_meeting_access(officer, meeting)[0].allowed
