@@ -13,7 +13,8 @@ from husly.housing.models import Dwelling, Tenancy
 from husly.people.models import Resident
 
 
-def test_demo_municipality_has_the_sandnes_sizes_and_only_synthetic_people(db, settings):
+def test_demo_municipality_has_the_sandnes_sizes_and_only_synthetic_people(db, settings,
+                                                                           client, login):
     out = StringIO()
     call_command("demo_setup", residents=60, stdout=out)
     kinds = dict(Dwelling.objects.values_list("kind").annotate(n=Count("id")))
@@ -47,6 +48,11 @@ def test_demo_municipality_has_the_sandnes_sizes_and_only_synthetic_people(db, s
         assert inbox(username)["items"], username
     late = inbox("leder")["escalated"]
     assert any(i.kind == "coordination_meeting" and i.holder for i in late)
+    # Every demo login lands on a page it may open, never a 403
+    for username, *_rest in DEMO_STAFF:
+        login(client, User.objects.get(username=username))
+        landed = client.get("/", follow=True)
+        assert landed.status_code == 200 and landed.redirect_chain, username
     printed = out.getvalue()
     for username, *_rest in DEMO_STAFF:
         assert username in printed
