@@ -56,7 +56,7 @@ HUSLY_REQUIRE_2FA = env_flag("HUSLY_REQUIRE_2FA", not HUSLY_DEMO)
 HUSLY_HTTPS = env_flag("HUSLY_HTTPS")
 
 INSTALLED_APPS = [
-    # The admin site is husly.common.admin.site (administrators with two-factor, ADR 0014).
+    # The admin site is husly.accounts.admin_site.site (administrators with two-factor, ADR 0014).
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

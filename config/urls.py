@@ -1,14 +1,14 @@
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from husly.accounts.admin_site import site as admin_site
 from husly.api.api import api
 from husly.api.integration import integration_api
-from husly.common import views as common_views
-from husly.common.admin import site as admin_site
+from husly.web import views as web_views
 
 urlpatterns = [
-    path("", common_views.home, name="home"),
-    path("helse/", common_views.health, name="health"),
+    path("", web_views.home, name="home"),
+    path("helse/", web_views.health, name="health"),
     path("innboks/", include("husly.inbox.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("konto/", include("husly.accounts.urls")),

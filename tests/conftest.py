@@ -1,4 +1,5 @@
 import pytest
+from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from husly.accounts.models import Role
@@ -26,6 +27,31 @@ def _test_settings(settings, tmp_path):
     settings.LANGUAGE_CODE = "nb"
     # Argon2 is the production hasher (tests/accounts check it); tests hash quickly.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _commit_at_service_boundary(monkeypatch):
+    """Run on-commit work when the outermost transaction that is not the test's own ends.
+
+    A test runs inside a transaction that is rolled back, so Django would never run
+    `transaction.on_commit` callbacks (the event subscribers, ADR 0031). In production the
+    outermost `atomic` of a service commits; here the same moment is the exit of the
+    outermost block above the test case's blocks. A block that rolls back drops its
+    callbacks, as Django does; tests marked `transaction=True` commit for real."""
+    original_exit = transaction.Atomic.__exit__
+
+    def exit_and_run_callbacks(self, exc_type, exc_value, traceback):
+        result = original_exit(self, exc_type, exc_value, traceback)
+        connection = transaction.get_connection(self.using)
+        blocks = connection.atomic_blocks
+        if (exc_type is None and blocks and all(b._from_testcase for b in blocks)
+                and not connection.needs_rollback):
+            while connection.run_on_commit:
+                _sids, callback, robust = connection.run_on_commit.pop(0)
+                callback()
+        return result
+
+    monkeypatch.setattr(transaction.Atomic, "__exit__", exit_and_run_callbacks)
 
 
 @pytest.fixture

@@ -19,8 +19,8 @@ from django.views.debug import ExceptionReporter
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from husly.access.models import AccessLogEntry
+from husly.accounts.admin_site import site
 from husly.accounts.models import Role, Unit
-from husly.common.admin import site
 from tests.factories import ResidentFactory, staff_make
 
 MANAGE = settings.BASE_DIR / "manage.py"

@@ -1,10 +1,10 @@
-"""The access log in the admin site: read-only for everyone (see husly.common.admin)."""
+"""The access log in the admin site: read-only for everyone (see husly.accounts.admin_site)."""
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from husly.access.models import AccessLogEntry
-from husly.common.admin import ScopedModelAdmin, site
+from husly.accounts.admin_site import ScopedModelAdmin, site
 
 
 @admin.register(AccessLogEntry, site=site)

@@ -4,9 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 from husly.access.models import BreakGlassOutcome, BreakGlassReason, ConsentForm
 from husly.accounts.models import Unit
-from husly.common.forms import DesignsystemetForm
+from husly.common.forms import DateInput, DesignsystemetForm
 from husly.common.models import Category
-from husly.people.forms import DateInput
 
 UNIT_CHOICE_ERRORS = {"invalid_choice": _("Choose units from the list."),
                       "invalid_pk_value": _("Choose units from the list.")}

@@ -18,12 +18,11 @@ from husly.access.policy import (
     resident_access,
     resident_shows_address,
 )
-from husly.access.selectors import access_log_for, consents_for
+from husly.access.selectors import access_log_for, list_reads_for
+from husly.common import persondata
 from husly.common.formats import date_long
 from husly.common.models import Category, DomainEvent
-
-CASE_CATEGORY = {"housing": Category.HOUSING, "resettlement": Category.HOUSING,
-                 "followup": Category.FOLLOWUP, "nav": Category.NAV}
+from husly.common.persondata import CopyContext, Part, PersonData
 
 
 def _value(obj, field: models.Field):
@@ -48,11 +47,16 @@ def _value(obj, field: models.Field):
     return value, str(value)
 
 
-def _record(obj, names: list[str], extra: dict | None = None) -> dict:
+def _record(obj, names, extra: dict | None = None, *, addresses=(),
+            context: CopyContext | None = None) -> dict:
     fields = []
     for name in names:
         field = obj._meta.get_field(name)
-        raw, text = _value(obj, field)
+        if name in addresses:
+            value = getattr(obj, name)
+            raw = text = "–" if value in (None, "") else context.address(str(value))
+        else:
+            raw, text = _value(obj, field)
         fields.append({"name": name, "label": capfirst(str(field.verbose_name)), "value": raw,
                        "text": text})
     for name, (label, raw, text) in (extra or {}).items():
@@ -64,128 +68,58 @@ def _section(key: str, title: str, records: list[dict], category: str | None = N
     return {"key": key, "title": title, "category": category, "records": records}
 
 
+def _rows_records(model, rows, spec: PersonData | Part, context: CopyContext,
+                  fields) -> list[dict]:
+    records = []
+    for row in rows:
+        computed = spec.computed(row, context) if spec.computed else None
+        records.append(_record(row, fields, computed, addresses=spec.address_fields,
+                               context=context))
+        for part in spec.parts:
+            records += _rows_records(part.model_under(model), _part_rows(row, part), part,
+                                     context, part.fields)
+    return records
+
+
+def _part_rows(row, part: Part) -> list:
+    if row._meta.get_field(part.accessor).one_to_one:
+        child = getattr(row, part.accessor, None)
+        return [] if child is None else [child]
+    return list(getattr(row, part.accessor).all())
+
+
+def _declared_section(declaration: PersonData, resident, context: CopyContext) -> dict | None:
+    """The section as `context` may show it, or None where the maker shows none of it."""
+    category = declaration.fixed_category
+    if category is not None and category not in context.categories:
+        return None
+    rows = [row for row in declaration.rows_to_copy(resident)
+            if declaration.category_of(row) is None
+            or declaration.category_of(row) in context.categories]
+    if not rows and not declaration.shown_when_empty:
+        return None
+    records = _rows_records(declaration.model, rows, declaration, context,
+                            declaration.copy_fields(context.categories))
+    return _section(declaration.key, capfirst(str(declaration.title)), records, category)
+
+
+def data_copy_section_titles() -> list[str]:
+    """The headings a complete copy has, in order: what the copy page promises."""
+    return [capfirst(str(d.title)) for d in persondata.declarations()] + [
+        _("Corrections"), _("Who has read your information"),
+        _("Lists and exports that showed your name")]
+
+
 def data_copy(*, staff: StaffContext, resident) -> dict:
     """Everything Husly holds on `resident` in the categories `staff` may read, and the
-    parts that the units holding them must hand out."""
-    from husly.allocation.models import Application
-    from husly.board.models import RedBoardEntry, Review
-    from husly.followup.models import FollowUpAgreement, PlanVersion, Visit
-    from husly.housing.models import RentArrears
-    from husly.people.selectors import resident_tenancies
-
+    parts that the units holding them must hand out. The sections are the apps' person-data
+    declarations (husly.common.persondata), then the corrections and the access log."""
     access = resident_access(staff, resident)
     categories = data_copy_categories(access)
-    shows_address = resident_shows_address(staff, resident)
-    sections = []
-
-    person_fields = ["given_name", "family_name", "national_id", "birth_date", "phone",
-                     "guardian_name", "guardian_phone", "guardian_scope", "protected_address",
-                     "team", "primary_contact", "registered_at"]
-    if Category.HOUSING in categories:
-        person_fields += ["background", "housing_situation", "housing_situation_since"]
-    sections.append(_section("person", _("Person"), [_record(resident, person_fields)]))
-
-    cases = [c for c in resident.cases.select_related("unit", "assigned_to")
-             if CASE_CATEGORY[c.kind] in categories]
-    sections.append(_section("cases", _("Cases"), [
-        _record(c, ["kind", "unit", "assigned_to", "opened_on", "closed_on"]) for c in cases]))
-
-    for category in Category:
-        if category not in categories:
-            continue
-        notes = resident.notes.filter(category=category).select_related("written_by")
-        sections.append(_section(f"notes_{category.value}", _("Notes: %(category)s") % {
-            "category": category.label}, [
-            _record(n, ["written_at", "written_by", "text"]) for n in notes], category))
-
-    if Category.HOUSING in categories:
-        tenancy_records = []
-        for t in resident_tenancies(resident=resident):
-            address = t.dwelling.address if shows_address else _("Hidden: protected address")
-            tenancy_records.append(_record(
-                t, ["start_date", "fixed_term_end", "monthly_rent", "end_date", "end_reason"],
-                {"dwelling": (_("Dwelling"), address, address)}))
-        sections.append(_section("tenancies", _("Tenancies"), tenancy_records,
-                                 Category.HOUSING))
-        applications = (Application.objects.filter(applicant=resident)
-                        .select_related("officer").prefetch_related("offers"))
-        records = []
-        for a in applications:
-            records.append(_record(a, ["registered_on", "state", "state_since", "rooms_needed",
-                                       "wished_area", "wished_kind", "wishes", "housing_first",
-                                       "officer"]))
-            decision = getattr(a, "decision", None)
-            if decision is not None:
-                records.append(_record(decision, ["decided_on", "kind", "granted", "reasons",
-                                                  "legal_basis", "lease_months",
-                                                  "help_content"]))
-            for offer in a.offers.all():
-                records.append(_record(offer, ["offered_on", "answer_by", "viewing_on",
-                                               "answer", "answered_on", "decline_reason"]))
-        sections.append(_section("applications", _("Applications, decisions and offers"),
-                                 records, Category.HOUSING))
-    if Category.HOUSING in categories:
-        from husly.housing.models import PrivateLease
-
-        sections.append(_section("private_leases", _("Leases directly from private landlords"), [
-            _record(lease, ["landlord", "street_address", "postal_code", "postal_place",
-                            "monthly_rent", "start_date", "end_date"])
-            for lease in PrivateLease.objects.filter(resident=resident)
-            .select_related("landlord")], Category.HOUSING))
-    # Loans, grants and allowances: each kind under the unit that handles it.
-    from husly.financing.models import FinancingApplication
-
-    financing = [f for f in FinancingApplication.objects.filter(resident=resident)
-                 .select_related("handled_by") if f.category in categories]
-    if financing:
-        sections.append(_section("financing", _("Financing applications"), [
-            _record(f, ["kind", "amount_applied", "applied_on", "for_month", "status",
-                        "decided_on", "amount_granted", "decision_note", "appeal_lodged_on",
-                        "appeal_decided_on", "appeal_note", "withdrawn_on", "handled_by"])
-            for f in financing]))
-    arrears = [a for a in RentArrears.objects.filter(tenancy__residents=resident)
-               if a.category in categories]
-    if arrears:
-        sections.append(_section("arrears", _("Rent arrears"), [
-            _record(a, ["recorded_on", "amount", "months_behind", "settled_on"])
-            for a in arrears]))
-
-    if Category.FOLLOWUP in categories:
-        statements = [a.statement for a in Application.objects.filter(applicant=resident)
-                      .select_related("statement") if hasattr(a, "statement")]
-        sections.append(_section("statements", _("Statements from the follow-up unit"), [
-            _record(s, ["requested_on", "given_on", "text"]) for s in statements],
-            Category.FOLLOWUP))
-        agreements = FollowUpAgreement.objects.filter(resident=resident).select_related(
-            "team", "primary_contact")
-        sections.append(_section("agreements", _("Follow-up agreements"), [
-            _record(a, ["start_date", "signed_on", "end_date", "team", "primary_contact",
-                        "visit_weekday", "health_care_accepted"]) for a in agreements],
-            Category.FOLLOWUP))
-        visits = Visit.objects.filter(agreement__resident=resident).select_related(
-            "assigned_to").order_by("planned_on")
-        sections.append(_section("visits", _("Visits"), [
-            _record(v, ["planned_on", "status", "assigned_to", *Visit.CHECKLIST, "actions"])
-            for v in visits], Category.FOLLOWUP))
-        plans = PlanVersion.objects.filter(resident=resident).select_related("written_by")
-        sections.append(_section("plans", _("Plans in the resident's own words"), [
-            _record(p, ["kind", "number", "written_at", "review_on"], {
-                f"answer_{key}": (key, value, value) for key, value in p.answers.items()})
-            for p in plans], Category.FOLLOWUP))
-        sections.append(_section("red_board", _("Red board"), [
-            _record(e, ["put_on_at", "reason_on", "taken_off_at", "reason_off"])
-            for e in RedBoardEntry.objects.filter(resident=resident)], Category.FOLLOWUP))
-        sections.append(_section("reviews", _("Team reviews"), [
-            _record(r, ["held_on", "what_matters_now", "next_steps"])
-            for r in Review.objects.filter(resident=resident)], Category.FOLLOWUP))
-
-    sections.append(_section("consents", _("Consents"), [
-        _record(c, ["given_on", "expires_on", "withdrawn_on", "purpose", "form"], {
-            "categories": (_("Covers"), c.categories,
-                           ", ".join(str(Category(x).label) for x in c.categories)),
-            "to_units": (_("To"), [u.pk for u in c.to_units.all()],
-                         ", ".join(u.name for u in c.to_units.all()))})
-        for c in consents_for(resident=resident)]))
+    context = CopyContext(categories=categories,
+                          shows_address=resident_shows_address(staff, resident))
+    sections = [section for declaration in persondata.declarations()
+                if (section := _declared_section(declaration, resident, context)) is not None]
 
     corrections = DomainEvent.objects.filter(
         target_type="people.resident", target_id=str(resident.pk),
@@ -201,6 +135,9 @@ def data_copy(*, staff: StaffContext, resident) -> dict:
 
     sections.append(_section("access_log", _("Who has read your information"), [
         access_log_record_out(entry) for entry in access_log_for(resident=resident)]))
+    # Normen's "who saw me" includes those who saw the name in a list or an export.
+    sections.append(_section("seen_in_lists", _("Lists and exports that showed your name"), [
+        list_read_record_out(seen) for seen in list_reads_for(resident=resident)]))
 
     held_elsewhere = [{"category": c, "label": str(c.label), "unit": _holder(c)}
                       for c in Category if c not in categories]
@@ -224,11 +161,24 @@ def access_log_record_out(entry) -> dict:
     ]}
 
 
-def _field_label(name: str) -> str:
-    from husly.people.models import Resident
+def list_read_record_out(seen) -> dict:
+    from django.utils.formats import date_format
 
+    read = seen.list_read
+    return {"fields": [
+        {"name": "read_at", "label": _("When"), "value": read.read_at.isoformat(),
+         "text": date_format(timezone.localtime(read.read_at), "DATETIME_FORMAT")},
+        {"name": "user", "label": _("Who"), "value": read.user_id, "text": str(read.user)},
+        {"name": "unit", "label": _("Unit"), "value": read.unit_id,
+         "text": read.unit.name if read.unit else "–"},
+        {"name": "list", "label": _("Which list"), "value": read.view,
+         "text": read.list_label},
+    ]}
+
+
+def _field_label(name: str) -> str:
     try:
-        return str(capfirst(Resident._meta.get_field(name).verbose_name))
+        return str(capfirst(persondata.person().model._meta.get_field(name).verbose_name))
     except FieldDoesNotExist:
         return name
 

@@ -13,7 +13,8 @@ def access_log_letter_html(*, resident, staff, language: str) -> str:
     return document_html("access/letters/access_log.html", {
         "resident": resident, "municipality": staff.municipality,
         "days": selectors.access_log_by_day(resident=resident),
-        "reads": resident.access_log.count(),
+        # The total is the table's: the reads and the times the name was seen in a list.
+        "reads": resident.access_log.count() + resident.list_reads.count(),
         "today": timezone.localdate(), "made_by": staff.user,
     }, language=language)
 

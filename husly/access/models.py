@@ -54,6 +54,87 @@ class AccessLogEntry(MunicipalityScopedModel):
         return [c for c in self.categories.split(",") if c]
 
 
+class ListKind(models.TextChoices):
+    """The pages and exports that show names of residents, as the resident's access log
+    names them ("seen in <the list>"). A list that logs is named here; `list_read_record`
+    refuses any other, so a new list cannot log under a name the letter cannot say."""
+
+    RESIDENT_LIST = "resident_list", _("the resident list and search")
+    TEAM_BOARD = "team_board", _("the team board")
+    RED_BOARD_HISTORY = "red_board_history", _("the red board's history")
+    BY_NAME_LIST = "by_name_list", _("the by-name list of people without a home")
+    BY_NAME_EXPORT = "by_name_export", _("the by-name list, downloaded")
+    FLOW_PEOPLE = "flow_people", _("the people behind the inflow and outflow")
+    FLOW_PEOPLE_EXPORT = "flow_people_export", _(
+        "the people behind the inflow and outflow, downloaded")
+    FIGURE_PEOPLE = "figure_people", _("the people behind an outcome figure")
+    FIGURE_PEOPLE_EXPORT = "figure_people_export", _(
+        "the people behind an outcome figure, downloaded")
+    AT_RISK = "at_risk", _("the list of tenancies at risk")
+    WITHOUT_AGREEMENT = "without_agreement", _("the list of residents without an agreement")
+    MY_WEEK = "my_week", _("the week's visits and tasks")
+    CALENDAR_FEED = "calendar_feed", _("the personal calendar feed")
+    ALLOCATION_OVERVIEW = "allocation_overview", _("the allocation overview")
+    MY_TASKS = "my_tasks", _("the list of move-in tasks")
+    INBOX = "inbox", _("the inbox")
+    ACCESS_REVIEW = "access_review", _("the leader's access review")
+    DWELLINGS = "dwellings", _("the dwelling register")
+    LANDLORDS = "landlords", _("the landlord register")
+    WORK_ORDERS = "work_orders", _("the work orders")
+    FORUM = "forum", _("the housing forum's agenda")
+    FINANCING_LIST = "financing_list", _("the financing list")
+    FINANCING_EXPORT = "financing_export", _("the financing list, downloaded")
+    CHOOSER = "chooser", _("a list to choose a resident from")
+    API_APPLICATIONS = "api_applications", _("the open applications, through the API")
+    API_VISITS = "api_visits", _("the visits, through the API")
+    API_WORK_ORDERS = "api_work_orders", _("the work orders, through the API")
+    API_FINANCING = "api_financing", _("the financing list, through the API")
+
+
+class AccessListRead(MunicipalityScopedModel):
+    """One page or export that showed the names of residents (a list, the board, an export):
+    who saw it, when, and which list. The residents shown are its `AccessListReadResident`
+    rows, so "who saw this person, in which list, when" is one indexed query (Normen).
+    Append-only, like the access log."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                             verbose_name=_("who"))
+    read_at = models.DateTimeField(_("when"), db_index=True)
+    view = models.CharField(_("list"), max_length=80)
+    # As in the access log: the unit at the time, which a later move must not rewrite.
+    unit = models.ForeignKey("accounts.Unit", on_delete=models.PROTECT, null=True, blank=True,
+                             related_name="+", verbose_name=_("unit"))
+    residents = models.ManyToManyField("people.Resident", through="AccessListReadResident",
+                                       related_name="+")
+
+    class Meta:
+        verbose_name = _("list read")
+        verbose_name_plural = _("list reads")
+        ordering = ["-read_at", "-id"]
+        indexes = [models.Index(fields=["municipality", "read_at"])]
+
+    @property
+    def list_label(self) -> str:
+        return str(ListKind(self.view).label) if self.view in ListKind.values else self.view
+
+
+class AccessListReadResident(MunicipalityScopedModel):
+    """One resident whose name a list read showed. A row of its own rather than an array on
+    the list read: "who saw resident X" must be an index lookup on SQLite and PostgreSQL
+    alike, and the municipality is on it so it partitions with the resident's other rows."""
+
+    list_read = models.ForeignKey(AccessListRead, on_delete=models.PROTECT,
+                                  related_name="rows")
+    resident = models.ForeignKey("people.Resident", on_delete=models.PROTECT,
+                                 related_name="list_reads", verbose_name=_("resident"))
+
+    class Meta:
+        verbose_name = _("resident in a list read")
+        verbose_name_plural = _("residents in list reads")
+        constraints = [models.UniqueConstraint(fields=["list_read", "resident"],
+                                               name="list_read_resident_once")]
+
+
 class ConsentForm(models.TextChoices):
     WRITTEN = "written", _("Written")
     VERBAL = "verbal", _("Verbal")
@@ -155,3 +236,10 @@ class RetentionSettings(models.Model):
                     "agreement running, are anonymised. Records archive rules require kept are "
                     "marked to be kept instead."),
     )
+
+
+class IntegrationScope(models.TextChoices):
+    """The named operations a token may be given. Each integration endpoint needs one."""
+
+    RENT_ARREARS_REPORT = "rent_arrears.report", _("Report rent arrears")
+    VACANT_DWELLINGS_READ = "dwellings.vacant.read", _("Read vacant dwellings")

@@ -4,7 +4,8 @@
 2. Categories: a role reads its own unit's categories; health needs health personnel too.
 3. Another unit's category needs the resident's consent in force, to one of the user's units.
 4. A work relation (primary contact, team, open case) or an active break-the-glass is needed.
-5. Reads are logged by `access_log_record` (see `husly.access.services`).
+5. Reads are logged where they are decided: `resident_read` for one resident's information,
+   `list_read_record` for a page or export that names several (see `husly.access.services`).
 6. Protected addresses only for those cleared.
 7. Caretakers, analysts and administrators read no resident pages.
 """
@@ -18,10 +19,9 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from husly.access.models import AccessBasis, BreakGlass, Consent, ConsentScope
+from husly.access.models import AccessBasis, BreakGlass, Consent, ConsentScope, IntegrationScope
 from husly.accounts.models import Role, RoleAssignment, UnitKind
 from husly.common.models import Category, Municipality
-from husly.integrations.models import IntegrationScope
 
 UNIT_CATEGORIES: dict[str, frozenset[str]] = {
     UnitKind.HOUSING: frozenset({Category.HOUSING}),

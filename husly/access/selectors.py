@@ -1,12 +1,22 @@
 """Reads of the access module: consents, the access log, leader review and retention."""
 
 import datetime
+import operator
+from functools import reduce
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.db.models.functions import ExtractHour, ExtractIsoWeekDay, TruncDate, TruncHour
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from husly.access.models import AccessLogEntry, BreakGlass, Consent
+from husly.access.models import (
+    AccessListReadResident,
+    AccessLogEntry,
+    BreakGlass,
+    Consent,
+    ListKind,
+)
+from husly.common import persondata
 from husly.common.businessdays import add_months, norwegian_holidays
 from husly.common.models import Category
 
@@ -34,8 +44,18 @@ def _team_scope(team_ids):
     return Q(resident__team_id__in=team_ids) | Q(user_id__in=members)
 
 
+def list_reads_for(*, resident):
+    """Where the resident's name was shown in a list or export: who, from which unit, when,
+    in which list (`row.list_read.list_label`), newest first."""
+    return (AccessListReadResident.objects.filter(resident=resident)
+            .select_related("list_read__user", "list_read__unit")
+            .order_by("-list_read__read_at", "-list_read_id"))
+
+
 def access_log_by_day(*, resident) -> list[dict]:
-    """The log grouped by local day, reader, unit, information and basis, with counts."""
+    """The log grouped by local day, reader, unit, information and basis, with counts; the
+    lists that showed the resident's name grouped the same way by list, since "who saw me"
+    includes those who saw the name in a list."""
     from husly.access.models import AccessBasis
     from husly.accounts.models import Unit, User
 
@@ -46,13 +66,34 @@ def access_log_by_day(*, resident) -> list[dict]:
         .annotate(reads=Count("id"))
         .order_by("-day", "user_id", "unit_id", "categories", "basis")
     )
-    users = {u.pk: u for u in User.objects.filter(pk__in={r["user_id"] for r in rows})}
-    units = {u.pk: u for u in Unit.objects.filter(pk__in={r["unit_id"] for r in rows})}
-    return [{
+    seen = list(
+        AccessListReadResident.objects.filter(resident=resident)
+        .annotate(day=TruncDate("list_read__read_at"))
+        .values("day", user_id=F("list_read__user_id"), unit_id=F("list_read__unit_id"),
+                view=F("list_read__view"))
+        .annotate(reads=Count("id"))
+        .order_by("-day", "user_id", "unit_id", "view")
+    )
+    people = {r["user_id"] for r in rows} | {r["user_id"] for r in seen}
+    users = {u.pk: u for u in User.objects.filter(pk__in=people)}
+    units = {u.pk: u for u in Unit.objects.filter(
+        pk__in={r["unit_id"] for r in rows} | {r["unit_id"] for r in seen})}
+    days = [{
         "day": r["day"], "user": users[r["user_id"]], "unit": units.get(r["unit_id"]),
         "categories": ", ".join(str(Category(c).label) for c in r["categories"].split(",") if c),
         "basis": AccessBasis(r["basis"]).label, "reads": r["reads"],
     } for r in rows]
+    days += [{
+        "day": r["day"], "user": users[r["user_id"]], "unit": units.get(r["unit_id"]),
+        "categories": _("The name, in %(list)s") % {"list": _list_label(r["view"])},
+        "basis": _("Seen in a list"), "reads": r["reads"], "list": True,
+    } for r in seen]
+    # Newest day first, and within a day as the two queries ordered them.
+    return sorted(days, key=lambda d: d["day"], reverse=True)
+
+
+def _list_label(view: str) -> str:
+    return str(ListKind(view).label) if view in ListKind.values else view
 
 
 def break_glass_open_for_review(*, municipality, team_ids):
@@ -127,61 +168,38 @@ def break_glass_open_count(*, staff) -> int:
 
 
 def _preserved_records_q():
-    """Records from drug-related and psychosocial care, which archive rules require kept:
-    the follow-up unit's notes and health notes, agreements, plans, statements, the board.
-    One EXISTS each: joins would multiply a resident's rows by every review and visit."""
-    from husly.allocation.models import Statement
-    from husly.board.models import RedBoardEntry, Review
-    from husly.followup.models import FollowUpAgreement, PlanVersion
-    from husly.people.models import ResidentNote
-
+    """Records archive rules require kept (PersonData.kept_for_archive): those from
+    drug-related and psychosocial care, such as the follow-up unit's notes, agreements, plans,
+    statements and the board. One EXISTS each: joins would multiply a resident's rows by
+    every review and visit."""
     resident = OuterRef("pk")
-    return (
-        Exists(ResidentNote.objects.filter(resident=resident, category__in=[
-            Category.FOLLOWUP, Category.HEALTH]))
-        | Exists(FollowUpAgreement.objects.filter(resident=resident))
-        | Exists(PlanVersion.objects.filter(resident=resident))
-        | Exists(RedBoardEntry.objects.filter(resident=resident))
-        | Exists(Review.objects.filter(resident=resident))
-        | Exists(Statement.objects.filter(application__applicant=resident).exclude(text=""))
-    )
+    return reduce(operator.or_, [Exists(rows) for d in persondata.declarations()
+                                 if (rows := d.archive_rows(resident)) is not None])
 
 
 def retention_due(*, municipality, today):
-    """Residents with nothing going on since the cut-off: registered before it, every case
-    closed before it, no tenancy, agreement or open application (as applicant or household
-    member) after it. Split into those to anonymise and those to keep."""
+    """Residents with nothing going on since the cut-off: registered before it, and no row
+    declared to keep them active after it (PersonData.keeps_active: a case closed after it,
+    a tenancy or agreement running after it, an open application as applicant or household
+    member). Split into those to anonymise and those to keep."""
     from husly.access.services import retention_settings_for
-    from husly.allocation.models import Application, ApplicationState
-    from husly.followup.models import FollowUpAgreement
-    from husly.housing.models import Tenancy
-    from husly.people.models import Case, Resident
 
     years = retention_settings_for(municipality).years_after_end
     cutoff = add_months(today, -12 * years)
     resident = OuterRef("pk")
-    recent = Q(end_date__isnull=True) | Q(end_date__gt=cutoff)
-    candidates = (
-        Resident.objects.filter(municipality=municipality, anonymised_on__isnull=True,
-                                preserved_for_archive_on__isnull=True,
-                                registered_at__date__lte=cutoff)
-        .exclude(Exists(Case.objects.filter(resident=resident).filter(
-            Q(closed_on__isnull=True) | Q(closed_on__gt=cutoff))))
-        .exclude(Exists(Tenancy.objects.filter(residents=resident).filter(recent)))
-        .exclude(Exists(FollowUpAgreement.objects.filter(resident=resident).filter(recent)))
-        .exclude(Exists(Application.objects.filter(
-            Q(applicant=resident) | Q(household_members=resident),
-            state__in=ApplicationState.open())))
-        .order_by("pk")
-    )
+    candidates = persondata.person().model.objects.filter(
+        municipality=municipality, anonymised_on__isnull=True,
+        preserved_for_archive_on__isnull=True, registered_at__date__lte=cutoff)
+    for declaration in persondata.declarations():
+        if declaration.keeps_active is not None:
+            candidates = candidates.exclude(Exists(declaration.keeps_active(resident, cutoff)))
     preserved = _preserved_records_q()
+    candidates = candidates.order_by("pk")
     return {"anonymise": candidates.exclude(preserved), "preserve": candidates.filter(preserved)}
 
 
 def retention_counts(*, municipality):
-    from husly.people.models import Resident
-
-    residents = Resident.objects.filter(municipality=municipality)
+    residents = persondata.person().model.objects.filter(municipality=municipality)
     return {
         "anonymised": residents.filter(anonymised_on__isnull=False).count(),
         "preserved": residents.filter(preserved_for_archive_on__isnull=False).count(),

@@ -1,14 +1,19 @@
 """Writes of the access module: the access log, consent, break-the-glass and retention."""
 
 import datetime
+import json
+import operator
+from functools import reduce
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from husly.access.models import (
+    AccessListRead,
+    AccessListReadResident,
     AccessLogEntry,
     BreakGlass,
     BreakGlassOutcome,
@@ -16,6 +21,7 @@ from husly.access.models import (
     Consent,
     ConsentForm,
     ConsentScope,
+    ListKind,
     RetentionSettings,
 )
 from husly.access.policy import (
@@ -27,8 +33,9 @@ from husly.access.policy import (
     may_review_access,
     resident_access,
 )
+from husly.common import persondata
 from husly.common.events import event_record, settings_save
-from husly.common.models import Category
+from husly.common.models import Category, DomainEvent
 from husly.common.uploads import scan_content_type
 
 CONSENT_SCAN_MAX_BYTES = 10 * 1024 * 1024
@@ -58,6 +65,89 @@ def _reading_unit(staff: StaffContext, access: ResidentAccess):
 
     return next((u for u in staff.units if UNIT_CATEGORIES[u.kind] & access.categories),
                 staff.units[0] if staff.units else None)
+
+
+def resident_read(*, staff: StaffContext, resident, view: str,
+                  access: ResidentAccess | None = None, needs: str | None = None
+                  ) -> ResidentAccess:
+    """What `staff` may read of `resident` now, with the read written to the access log: the
+    one place where a read of one resident is decided and logged together, so a page cannot
+    show the information without its log row. Pages and the API call this, never
+    `access_log_record`.
+
+    `access` is an access already decided: on the basis a hand-off records (a statement, a
+    meeting, an integration's operation), or earlier in the same request by a page that
+    reads only when it renders. `needs` is the category the page shows: without it the page
+    refuses, so nothing was read. A refused read is not logged; the caller refuses as its
+    page always has (the refusal page, 403 or 404), from the returned access."""
+    if access is None:
+        access = resident_access(staff, resident)
+    if access.allowed and (needs is None or access.reads(needs)):
+        access_log_record(staff=staff, resident=resident, access=access, view=view)
+    return access
+
+
+def list_read_record(*, staff: StaffContext, residents, view: str) -> AccessListRead | None:
+    """Log that a page or export showed the names of `residents` (objects or ids) to
+    `staff`: one list-read row and one row per resident, two inserts whatever the length.
+    Callers pass only the residents whose names were shown; a list without names is no read
+    and writes nothing. Objects carry their municipality; bare ids are the staff member's
+    municipality's, as every list is filtered by it."""
+    if view not in ListKind.values:
+        raise ValueError(f"{view!r} is not a list the access log can name (ListKind)")
+    staff_municipality = getattr(staff.municipality, "pk", None)
+    by_municipality: dict[int, set[int]] = {}
+    for resident in residents:
+        if resident is None:
+            continue
+        if isinstance(resident, int):
+            pk, municipality_id = resident, staff_municipality
+        else:
+            pk, municipality_id = resident.pk, resident.municipality_id
+        if municipality_id is None:
+            raise ValueError("a list read needs the municipality of the residents shown")
+        by_municipality.setdefault(municipality_id, set()).add(pk)
+    if not by_municipality:
+        return None
+    now = timezone.now()
+    unit = staff.units[0] if staff.units else None
+    first = None
+    # One municipality but for a calendar feed of someone working in several.
+    for municipality_id, ids in sorted(by_municipality.items()):
+        # No savepoint: inside a request's transaction it would cost two queries a list.
+        with transaction.atomic(savepoint=False):
+            header = AccessListRead.objects.create(
+                municipality_id=municipality_id, user=staff.user, read_at=now, view=view,
+                unit=unit if unit is not None and unit.municipality_id == municipality_id
+                else None)
+            _list_read_rows_insert(municipality_id=municipality_id, list_read=header,
+                                   resident_ids=sorted(ids))
+        first = first or header
+    return first
+
+
+def _list_read_rows_insert(*, municipality_id: int, list_read, resident_ids: list[int]) -> None:
+    """The residents of one list read in one statement, however many: bulk_create splits
+    its rows into batches of SQLite's 999 parameters, so a board of 1,000 names would cost
+    four queries, and a page's queries would grow with its data. The ids travel as one
+    array (PostgreSQL) or one JSON text (SQLite) and are unpacked by the database."""
+    vendor = connection.vendor
+    if vendor not in ("postgresql", "sqlite"):
+        AccessListReadResident.objects.bulk_create([
+            AccessListReadResident(municipality_id=municipality_id, list_read=list_read,
+                                   resident_id=pk) for pk in resident_ids])
+        return
+    quote = connection.ops.quote_name
+    table = quote(AccessListReadResident._meta.db_table)
+    columns = ", ".join(quote(c) for c in ("municipality_id", "list_read_id", "resident_id"))
+    if vendor == "postgresql":
+        ids_sql, ids = "unnest(%s::bigint[])", list(resident_ids)
+    else:
+        ids_sql, ids = "value FROM json_each(%s)", json.dumps(list(resident_ids))
+    # Only quoted names are formatted in; every value is a bound parameter.
+    sql = f"INSERT INTO {table} ({columns}) SELECT %s, %s, {ids_sql}"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [municipality_id, list_read.pk, ids])
 
 
 def _consent_errors(*, resident, from_units, to_units, categories, purpose, given_on,
@@ -236,51 +326,26 @@ def retention_settings_save(*, municipality, years_after_end: int, by) -> Retent
                              name="retention.settings_changed")
 
 
-ANONYMISED_NAME = "Anonymisert"
-
-
-def _resident_anonymise(resident, *, by, today) -> None:
-    from husly.allocation.models import Application, Decision, Offer
-    from husly.common.models import DomainEvent
-    from husly.housing.models import WorkOrder
-    from husly.people.models import Resident
-
-    Resident.objects.filter(pk=resident.pk).update(
-        given_name=ANONYMISED_NAME, family_name=f"#{resident.pk}", national_id="",
-        birth_date=(datetime.date(resident.birth_date.year, 1, 1)
-                    if resident.birth_date else None),
-        phone="", guardian_name="", guardian_phone="", guardian_scope="",
-        primary_contact=None, anonymised_on=today,
-    )
-    # Free text written about the person, wherever it was written.
-    resident.notes.update(text="")
-    for consent in resident.consents.exclude(attachment=""):
-        name, storage = consent.attachment.name, consent.attachment.storage
-        transaction.on_commit(lambda n=name, st=storage: st.delete(n))
-    resident.consents.update(purpose="", attachment="")
-    applications = Application.objects.filter(applicant=resident)
-    applications.update(wishes="", wished_area="")
-    Decision.objects.filter(application__in=applications).update(reasons="", help_content="")
-    Offer.objects.filter(application__in=applications).update(viewing_companions="")
-    resident.break_glass.update(explanation="", review_note="")
-    WorkOrder.objects.filter(resident=resident).update(what_was_done="", guidance_given="")
-    from husly.financing.models import FinancingApplication
-
-    FinancingApplication.objects.filter(resident=resident).update(decision_note="",
-                                                                  appeal_note="")
-    # Earlier events copied values about the person (name, wishes, companions at a viewing).
-    targets = Q(target_type="people.resident", target_id=str(resident.pk)) | Q(
-        target_type="allocation.application",
-        target_id__in=[str(pk) for pk in applications.values_list("pk", flat=True)])
-    DomainEvent.objects.filter(targets).update(changes={"anonymised": True})
-    event_record(name="resident.anonymised", actor=by, target=resident, changes={})
+def retention_anonymise(resident, *, by, today: datetime.date) -> None:
+    """Anonymise what every app declared about `resident` (husly.common.persondata): free
+    text written about the person, wherever it was written, and the person row itself."""
+    declared = persondata.declarations()
+    # Earlier events copied values about the person (the name, wishes, companions at a
+    # viewing): blanked first, so the events the anonymisation itself records stay.
+    targets = [Q(target_type=d.label, target_id__in=[
+        str(pk) for pk in d.rows_for(resident.pk).values_list("pk", flat=True)])
+        for d in declared if d.anonymise_events]
+    if targets:
+        DomainEvent.objects.filter(reduce(operator.or_, targets)).update(
+            changes={"anonymised": True})
+    for declaration in declared:
+        declaration.anonymise_rows(resident, by=by, today=today)
 
 
 def _resident_preserve(resident, *, by, today) -> None:
-    from husly.people.models import Resident
-
-    Resident.objects.filter(pk=resident.pk).update(preserved_for_archive_on=today)
-    event_record(name="resident.preserved_for_archive", actor=by, target=resident, changes={})
+    for declaration in persondata.declarations():
+        if declaration.preserve is not None:
+            declaration.preserve(resident=resident, by=by, today=today)
 
 
 @transaction.atomic
@@ -296,5 +361,5 @@ def retention_apply(*, municipality, by=None, today: datetime.date | None = None
     for resident in preserve:
         _resident_preserve(resident, by=by, today=today)
     for resident in anonymise:
-        _resident_anonymise(resident, by=by, today=today)
+        retention_anonymise(resident, by=by, today=today)
     return {"anonymised": len(anonymise), "preserved": len(preserve)}

@@ -20,7 +20,7 @@ from husly.access.forms import (
     ConsentRecordForm,
     RetentionSettingsForm,
 )
-from husly.access.models import BreakGlass, Consent
+from husly.access.models import BreakGlass, Consent, ListKind
 from husly.access.policy import (
     break_glass_duration,
     may_break_glass,
@@ -28,7 +28,6 @@ from husly.access.policy import (
     may_manage_consent,
     resident_access,
 )
-from husly.access.services import access_log_record
 from husly.common.documents import pdf_from_html, pdf_response
 from husly.common.models import WrittenLanguage
 from husly.common.views import service_call
@@ -65,7 +64,8 @@ def consent_list(request, pk: int):
         else:
             messages.success(request, _("The consent is recorded and applies from now."))
             return redirect("access:consent_list", pk=pk)
-    access_log_record(staff=staff, resident=resident, access=access, view="consent_list")
+    # The page is a read when it is shown; a consent recorded and redirected is the event's.
+    services.resident_read(staff=staff, resident=resident, access=access, view="consent_list")
     today = timezone.localdate()
     consents = list(selectors.consents_for(resident=resident))
     for consent in consents:
@@ -100,7 +100,8 @@ def consent_attachment(request, pk: int):
         return refused
     if not consent.attachment:
         raise Http404
-    access_log_record(staff=staff, resident=resident, access=access, view="consent_attachment")
+    services.resident_read(staff=staff, resident=resident, access=access,
+                           view="consent_attachment")
     response = FileResponse(consent.attachment.open("rb"),
                             content_type=consent.attachment_content_type)
     response["Cache-Control"] = "private, no-store"
@@ -141,25 +142,35 @@ def _letter_language(request, municipality) -> str:
 
 @page("access_log")
 def access_log(request, pk: int):
-    resident, _access, refused = _resident_with(
+    resident, access, refused = _resident_with(
         request, pk, lambda s, a: may_handle_resident_rights(s, a, "access_log"))
     if refused:
         return refused
+    # Who read the resident is information about them, so handing it out is a read too.
+    services.resident_read(staff=request.staff, resident=resident, access=access,
+                           view="access_log")
     entries = Paginator(selectors.access_log_for(resident=resident), 50).get_page(
         request.GET.get("side"))
+    # Each list on its own pages: a board seen daily must not push the reads off the first.
+    seen = Paginator(selectors.list_reads_for(resident=resident), 50).get_page(
+        request.GET.get("lister"))
     return render(request, "access/access_log.html", {
-        "resident": resident, "page_obj": entries, "languages": WrittenLanguage.choices})
+        "resident": resident, "page_obj": entries, "list_reads": seen,
+        "languages": WrittenLanguage.choices})
 
 
 @page("access_log")
 def access_log_letter(request, pk: int):
     staff = request.staff
-    resident, _access, refused = _resident_with(
+    resident, access, refused = _resident_with(
         request, pk, lambda s, a: may_handle_resident_rights(s, a, "access_log"))
     if refused:
         return refused
     html = letters.access_log_letter_html(
         resident=resident, staff=staff, language=_letter_language(request, staff.municipality))
+    # Logged after the letter is made: it lists the reads before it, not its own making.
+    services.resident_read(staff=staff, resident=resident, access=access,
+                           view="access_log_letter")
     return pdf_response(pdf_from_html(html), f"tilgangslogg-{resident.pk}.pdf")
 
 
@@ -170,18 +181,21 @@ def _data_copy(request, pk: int):
     if refused:
         return resident, None, refused
     # Making the copy reads every category it holds: that is a read like any other.
-    access_log_record(staff=staff, resident=resident, access=access, view="data_copy")
+    services.resident_read(staff=staff, resident=resident, access=access, view="data_copy")
     return resident, innsyn.data_copy(staff=staff, resident=resident), None
 
 
 @page("data_copy")
 def data_copy(request, pk: int):
-    resident, _access, refused = _resident_with(
+    resident, access, refused = _resident_with(
         request, pk, lambda s, a: may_handle_resident_rights(s, a, "data_copy"))
     if refused:
         return refused
+    services.resident_read(staff=request.staff, resident=resident, access=access,
+                           view="data_copy_page")
     return render(request, "access/data_copy.html", {
-        "resident": resident, "languages": WrittenLanguage.choices})
+        "resident": resident, "languages": WrittenLanguage.choices,
+        "section_titles": innsyn.data_copy_section_titles()})
 
 
 @page("data_copy")
@@ -211,6 +225,9 @@ def data_copy_json(request, pk: int):
 @page("access_review")
 def access_review(request):
     review = selectors.access_review(staff=request.staff)
+    # The leader's review names the residents read: a read of those names, too.
+    services.list_read_record(staff=request.staff, view=ListKind.ACCESS_REVIEW, residents={
+        row.resident_id for key in ("open", "reviewed", "after_hours") for row in review[key]})
     return render(request, "access/access_review.html", {
         **review, "review_form": BreakGlassReviewForm()})
 

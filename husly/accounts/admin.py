@@ -1,4 +1,4 @@
-"""Staff, units, teams and roles in the admin site (see husly.common.admin)."""
+"""Staff, units, teams and roles in the admin site (see husly.accounts.admin_site)."""
 
 from django import forms
 from django.contrib import admin
@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from husly.accounts.admin_site import ScopedModelAdmin, site, staff_administered
 from husly.accounts.models import RoleAssignment, Team, TeamMembership, Unit, User
-from husly.common.admin import ScopedModelAdmin, site, staff_administered
 
 
 @admin.register(Unit, site=site)

@@ -36,7 +36,7 @@ def staff_create(
     phone: str = "", is_staff: bool = False, by=None,
 ) -> User:
     """A staff member. `is_staff` lets an administrator into the admin site (with two-factor
-    and the administrator role as well: husly.common.admin)."""
+    and the administrator role as well: husly.accounts.admin_site)."""
     user = User(
         username=username, first_name=first_name, last_name=last_name, email=email,
         is_health_personnel=is_health_personnel, phone=phone, is_staff=is_staff,

@@ -11,9 +11,8 @@ from husly.allocation.models import (
     DecisionKind,
     DeclineReason,
 )
-from husly.common.forms import DesignsystemetForm
+from husly.common.forms import DateInput, DesignsystemetForm
 from husly.housing.models import DwellingKind
-from husly.people.forms import DateInput
 from husly.people.models import Background
 
 STATEMENT_CONSENT_CHOICES = [

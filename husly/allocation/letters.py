@@ -3,7 +3,7 @@
 from django.utils import timezone
 
 from husly.allocation.models import DecisionKind
-from husly.allocation.services import settings_for
+from husly.allocation.selectors import settings_for
 from husly.common.documents import document_html, pdf_from_html
 
 

@@ -3,22 +3,25 @@
 import datetime
 import statistics
 
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Q
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from husly.access.policy import StaffContext, residents_visible, statement_reading
-from husly.access.services import access_log_record
+from husly.access.services import resident_read
 from husly.allocation.models import (
     Allocation,
     AllocationCriterion,
+    AllocationSettings,
     Application,
     ApplicationState,
     MoveInTask,
     TaskTemplate,
 )
-from husly.allocation.services import (
+from husly.allocation.rules import (
     UNDECIDED,
     decision_promised_by,
     preliminary_reply_due,
@@ -37,8 +40,8 @@ def statement_read(*, staff: StaffContext, application, access):
     the housing service) is logged here, with that basis."""
     reading = statement_reading(staff, application, access)
     if reading is not None and reading.basis != access.basis:
-        access_log_record(staff=staff, resident=application.applicant, access=reading,
-                          view="statement_read")
+        resident_read(staff=staff, resident=application.applicant, access=reading,
+                      view="statement_read")
     return reading
 
 
@@ -287,3 +290,17 @@ def open_application_for(*, resident):
             allocation.meeting_deadline, done=allocation.meeting.held_on is not None,
             today=timezone.localdate())
     return application
+
+
+def settings_for(municipality) -> AllocationSettings:
+    found = AllocationSettings.objects.filter(municipality=municipality).first()
+    return found or AllocationSettings(municipality=municipality, lease_lengths_months=[36, 60])
+
+
+def allocation_of(application: Application) -> Allocation:
+    """The application's allocation; the joint meeting and move-in need one."""
+    allocation = Allocation.objects.filter(application=application).select_related(
+        "meeting").first()
+    if allocation is None:
+        raise ValidationError(_("Register the allocation first."))
+    return allocation

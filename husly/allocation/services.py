@@ -28,6 +28,11 @@ from husly.allocation.models import (
     Statement,
     TaskTemplate,
 )
+from husly.allocation.rules import (
+    statement_required,
+    task_is_done,
+)
+from husly.allocation.selectors import settings_for
 from husly.common.businessdays import add_months, business_days_add
 from husly.common.events import event_record, settings_save
 from husly.common.formats import date_long
@@ -37,11 +42,6 @@ from husly.housing.models import Dwelling, DwellingStatus, WorkOrderKind
 from husly.people import services as people
 
 S = ApplicationState
-
-
-def settings_for(municipality) -> AllocationSettings:
-    found = AllocationSettings.objects.filter(municipality=municipality).first()
-    return found or AllocationSettings(municipality=municipality, lease_lengths_months=[36, 60])
 
 
 def _state_label(state: str) -> str:
@@ -239,11 +239,6 @@ def statement_give(*, application: Application, text: str, by) -> Statement:
     return statement
 
 
-def statement_required(application: Application) -> bool:
-    """The follow-up unit speaks before a decision when it follows the applicant (P3)."""
-    return application.housing_first or application.applicant.team_id is not None
-
-
 @transaction.atomic
 def application_decide(
     *, application: Application, granted: bool, kind: str, reasons: str, legal_basis: str,
@@ -292,31 +287,6 @@ def application_decide(
                  changes={"granted": granted, "kind": kind, "dwelling_kind": dwelling_kind,
                           "lease_months": lease_months, "decided_on": decided_on})
     return decision
-
-
-UNDECIDED = (S.RECEIVED, S.STATEMENT_REQUESTED, S.STATEMENT_GIVEN)
-# The preliminary reply letter promises a decision within four weeks of the reply.
-DECISION_PROMISED_WEEKS = 4
-
-
-def preliminary_reply_due_on(registered_on: datetime.date) -> datetime.date:
-    """A month after registration: undecided by then, forvaltningsloven § 11a asks for a
-    preliminary reply."""
-    return add_months(registered_on, 1)
-
-
-def decision_promised_by(preliminary_reply_on: datetime.date) -> datetime.date:
-    """The date the preliminary reply letter promises the decision by."""
-    return preliminary_reply_on + datetime.timedelta(weeks=DECISION_PROMISED_WEEKS)
-
-
-def preliminary_reply_due(application: Application, today=None) -> bool:
-    """Undecided a month after registration: forvaltningsloven § 11a asks for a reply."""
-    today = today or timezone.localdate()
-    undecided = application.state in UNDECIDED
-    return (undecided and application.preliminary_reply_on is None
-            and today >= preliminary_reply_due_on(application.registered_on))
-
 
 
 @transaction.atomic
@@ -536,11 +506,6 @@ def joint_meeting_hold(*, meeting: JointMeeting, held_on: datetime.date, attende
     return tasks
 
 
-def task_is_done(task: MoveInTask) -> bool:
-    return task.done_on is not None or (
-        task.work_order_id is not None and task.work_order.done_on is not None)
-
-
 @transaction.atomic
 def move_in_task_complete(*, task: MoveInTask, by, done_on=None) -> MoveInTask:
     task = MoveInTask.objects.select_for_update().get(pk=task.pk)
@@ -598,12 +563,9 @@ def allocation_move_in(*, allocation: Allocation, moved_in_on: datetime.date,
     fixed_term_end = None
     if decision.lease_months:
         fixed_term_end = add_months(moved_in_on, decision.lease_months)
-    dwelling = allocation.dwelling
-    if dwelling.status == DwellingStatus.BEING_PREPARED:
-        dwelling.status = DwellingStatus.VACANT
-        dwelling.save(update_fields=["status"])
+    # The dwelling's status is housing's to set: the tenancy makes it let.
     tenancy = housing.tenancy_register(
-        dwelling=dwelling, residents=[application.applicant,
+        dwelling=allocation.dwelling, residents=[application.applicant,
                                       *application.household_members.all()],
         start_date=moved_in_on, fixed_term_end=fixed_term_end, monthly_rent=monthly_rent,
         by=by,
@@ -650,12 +612,3 @@ def task_template_remove(*, template: TaskTemplate, by) -> None:
     event_record(name="allocation.task_template_removed", actor=by, target=template,
                  changes={"title": template.title})
     template.delete()
-
-
-def allocation_of(application: Application) -> Allocation:
-    """The application's allocation; the joint meeting and move-in need one."""
-    allocation = Allocation.objects.filter(application=application).select_related(
-        "meeting").first()
-    if allocation is None:
-        raise ValidationError(_("Register the allocation first."))
-    return allocation

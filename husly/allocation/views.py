@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from husly.access.decorators import page
-from husly.access.models import AccessBasis
+from husly.access.models import AccessBasis, ListKind
 from husly.access.policy import (
     joint_meeting_access,
     may_complete_task,
@@ -21,9 +21,9 @@ from husly.access.policy import (
     statement_missing_consent,
     statement_writer_access,
 )
-from husly.access.services import access_log_record
+from husly.access.services import list_read_record, resident_read
 from husly.accounts.selectors import staff_in_units
-from husly.allocation import forms, letters, matching, selectors, services
+from husly.allocation import forms, letters, matching, rules, selectors, services
 from husly.allocation.models import ApplicationState, DeclineReason, MoveInTask
 from husly.common.deadlines import deadline_state
 from husly.common.documents import pdf_response
@@ -34,26 +34,35 @@ from husly.outcomes.selectors import resettlements_for
 S = ApplicationState
 
 
-def _application_with_access(request, pk):
-    """The application, if the staff member has a work relation to the applicant."""
+def _application_with_access(request, pk, view: str = ""):
+    """The application, if the staff member has a work relation to the applicant. A page
+    (`view`) shown on GET reads the applicant and is logged; a POST that redirects is
+    recorded by its event, and the page it lands on logs its own read."""
     staff = request.staff
     application = selectors.application_get(staff=staff, pk=pk)
     access = resident_access(staff, application.applicant)
     if not access.allowed:
         raise PermissionDenied
+    if view and request.method == "GET":
+        resident_read(staff=staff, resident=application.applicant, access=access, view=view)
     return application, access
 
 
 @page("allocation")
 def overview(request):
     staff = request.staff
+    page_obj = selectors.open_applications_page(staff=staff, number=request.GET.get("side"))
+    meetings = selectors.meetings_due(staff=staff)
+    statements = selectors.statements_due(staff=staff)
+    list_read_record(staff=staff, view=ListKind.ALLOCATION_OVERVIEW, residents=[
+        *(a.applicant for a in page_obj.object_list),
+        *(a.application.applicant for a in meetings), *(a.applicant for a in statements)])
     return render(request, "allocation/overview.html", {
-        "page_obj": (page_obj := selectors.open_applications_page(
-            staff=staff, number=request.GET.get("side"))),
+        "page_obj": page_obj,
         "applications": page_obj.object_list,
         "counts": [(S(state).label, n) for state, n in selectors.state_counts(staff=staff).items()],
-        "meetings": selectors.meetings_due(staff=staff),
-        "statements": selectors.statements_due(staff=staff),
+        "meetings": meetings,
+        "statements": statements,
         "figures": selectors.allocation_figures(staff=staff),
         "may_manage": staff.may_open("allocation_manage"),
         "may_see_outcomes": staff.may_open("outcomes"),
@@ -82,6 +91,9 @@ def application_create(request):
             else:
                 messages.success(request, _("The application is registered."))
                 return redirect("allocation:application_detail", pk=application.pk)
+    # The applicant chooser names everyone the officer works with.
+    list_read_record(staff=staff, view=ListKind.CHOOSER,
+                     residents=residents.values_list("pk", flat=True))
     return render(request, "allocation/application_form.html", {"form": form})
 
 
@@ -89,8 +101,8 @@ def application_create(request):
 def application_detail(request, pk: int):
     staff = request.staff
     application, access = _application_with_access(request, pk)
-    access_log_record(staff=staff, resident=application.applicant, access=access,
-                      view="application_detail")
+    resident_read(staff=staff, resident=application.applicant, access=access,
+                  view="application_detail")
     may_manage = staff.may_open("allocation_manage")
     statement_access = selectors.statement_read(staff=staff, application=application,
                                                 access=access)
@@ -123,17 +135,17 @@ def application_detail(request, pk: int):
             accepted = next((o for o in context["offers"]
                              if o.answer == o.Answer.ACCEPTED), None)
             context["allocate_form"] = forms.AllocateForm(
-                business_days=services.settings_for(
+                business_days=selectors.settings_for(
                     application.municipality).meeting_business_days,
                 accepted_on=accepted.answered_on if accepted else None)
-        context["reply_due"] = services.preliminary_reply_due(application)
-        context["statement_required"] = services.statement_required(application)
+        context["reply_due"] = rules.preliminary_reply_due(application)
+        context["statement_required"] = rules.statement_required(application)
         context["resettlements"] = list(resettlements_for(resident=application.applicant))
     allocation = getattr(application, "allocation", None)
     if allocation is not None:
         tasks = list(allocation.tasks.select_related("unit", "assigned_to", "work_order"))
         for task in tasks:
-            task.is_done = services.task_is_done(task)
+            task.is_done = rules.task_is_done(task)
             task.deadline_state = deadline_state(task.due_on, done=task.is_done,
                                                  today=timezone.localdate())
             task.may_complete = may_complete_task(staff, task) and not task.work_order_id
@@ -191,11 +203,10 @@ def statement_consent(request, pk: int):
 def statement_give(request, pk: int):
     staff = request.staff
     application = selectors.application_get(staff=staff, pk=pk)
-    access = statement_writer_access(staff, application)
+    access = resident_read(staff=staff, resident=application.applicant, view="statement_give",
+                           access=statement_writer_access(staff, application))
     if not access.allowed:
         raise PermissionDenied
-    access_log_record(staff=staff, resident=application.applicant, access=access,
-                      view="statement_give")
     statement = application.statement
     form = forms.StatementForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -227,15 +238,14 @@ def joint_meeting(request, pk: int):
     allocation = getattr(application, "allocation", None)
     if allocation is None:
         raise Http404
-    access = joint_meeting_access(staff, allocation)
+    access = resident_read(staff=staff, resident=application.applicant, view="joint_meeting",
+                           access=joint_meeting_access(staff, allocation))
     if not access.allowed:
         raise PermissionDenied
-    access_log_record(staff=staff, resident=application.applicant, access=access,
-                      view="joint_meeting")
     today = timezone.localdate()
     tasks = list(allocation.tasks.select_related("unit", "assigned_to", "work_order"))
     for task in tasks:
-        task.is_done = services.task_is_done(task)
+        task.is_done = rules.task_is_done(task)
         task.deadline_state = deadline_state(task.due_on, done=task.is_done, today=today)
         task.may_complete = may_complete_task(staff, task) and not task.work_order_id
     meeting = allocation.meeting
@@ -254,8 +264,8 @@ def joint_meeting(request, pk: int):
 
 @page("allocation_manage")
 def decide(request, pk: int):
-    application, access = _application_with_access(request, pk)
-    lease_lengths = services.settings_for(application.municipality).lease_lengths_months
+    application, access = _application_with_access(request, pk, "decide")
+    lease_lengths = selectors.settings_for(application.municipality).lease_lengths_months
     form = forms.DecisionForm(request.POST or None, lease_lengths=lease_lengths)
     if request.method == "POST" and form.is_valid():
         try:
@@ -272,18 +282,20 @@ def decide(request, pk: int):
 
 @page("allocation_manage")
 def decision_letter(request, pk: int):
-    application, _access = _application_with_access(request, pk)
+    application, access = _application_with_access(request, pk)
     decision = getattr(application, "decision", None)
     if decision is None:
         messages.error(request, _("There is no decision yet."))
         return redirect("allocation:application_detail", pk=pk)
+    resident_read(staff=request.staff, resident=application.applicant, access=access,
+                  view="decision_letter")
     pdf = letters.decision_letter_pdf(decision)
     return pdf_response(pdf, f"vedtak-{application.pk}.pdf")
 
 
 @page("allocation_manage")
 def preliminary_reply_letter(request, pk: int):
-    application, _access = _application_with_access(request, pk)
+    application, _access = _application_with_access(request, pk, "preliminary_reply_letter")
     return pdf_response(letters.preliminary_reply_pdf(application),
                          f"forelopig-svar-{application.pk}.pdf")
 
@@ -301,7 +313,7 @@ def preliminary_reply(request, pk: int):
 @page("allocation_manage")
 def offer_make(request, pk: int):
     staff = request.staff
-    application, _access = _application_with_access(request, pk)
+    application, _access = _application_with_access(request, pk, "offer_make")
     dwellings = selectors.vacant_dwellings(municipality=staff.municipality)
     unplanned = matching.unplanned_ends_by_resident([application.applicant_id]).get(
         application.applicant_id, 0)
@@ -384,7 +396,7 @@ def meeting_schedule(request, pk: int):
     form = forms.ScheduleForm(request.POST)
     if form.is_valid():
         service_call(request, lambda: services.joint_meeting_schedule(
-            meeting=services.allocation_of(application).meeting,
+            meeting=selectors.allocation_of(application).meeting,
             on=form.cleaned_data["scheduled_on"], by=request.staff.user),
             _("The meeting is scheduled."))
     else:
@@ -394,12 +406,15 @@ def meeting_schedule(request, pk: int):
 
 @page("allocation_manage")
 def meeting_hold(request, pk: int):
-    application, _access = _application_with_access(request, pk)
+    application, access = _application_with_access(request, pk)
     try:
-        allocation = services.allocation_of(application)
+        allocation = selectors.allocation_of(application)
     except ValidationError as exc:
         messages.error(request, exc.messages[0])
         return redirect("allocation:application_detail", pk=pk)
+    if request.method == "GET":
+        resident_read(staff=request.staff, resident=application.applicant, access=access,
+                      view="meeting_hold")
     form = forms.MeetingForm(
         request.POST or None, staff_queryset=forms.staff_in(application.municipality),
         templates=selectors.task_templates(municipality=application.municipality),
@@ -440,12 +455,15 @@ def task_complete(request, pk: int):
 
 @page("allocation_manage")
 def move_in(request, pk: int):
-    application, _access = _application_with_access(request, pk)
+    application, access = _application_with_access(request, pk)
     try:
-        allocation = services.allocation_of(application)
+        allocation = selectors.allocation_of(application)
     except ValidationError as exc:
         messages.error(request, exc.messages[0])
         return redirect("allocation:application_detail", pk=pk)
+    if request.method == "GET":
+        resident_read(staff=request.staff, resident=application.applicant, access=access,
+                      view="move_in")
     form = forms.MoveInForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -473,6 +491,8 @@ def withdraw(request, pk: int):
 @page("tasks")
 def my_tasks(request):
     tasks = selectors.tasks_for(staff=request.staff)
+    list_read_record(staff=request.staff, view=ListKind.MY_TASKS,
+                     residents=[t.allocation.application.applicant for t in tasks])
     # A task moves only within its responsible unit.
     colleagues = staff_in_units(unit_ids={task.unit_id for task in tasks})
     for task in tasks:
@@ -484,7 +504,7 @@ def my_tasks(request):
 def settings_page(request):
     staff = request.staff
     municipality = staff.municipality
-    current = services.settings_for(municipality)
+    current = selectors.settings_for(municipality)
     settings_form = forms.SettingsForm(
         request.POST if request.POST.get("form") == "settings" else None,
         initial={"lease_lengths": ", ".join(str(m) for m in current.lease_lengths_months),

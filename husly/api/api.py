@@ -9,14 +9,15 @@ from ninja import NinjaAPI
 from ninja.errors import HttpError
 from ninja.responses import Status
 
+from husly.access.models import ListKind
 from husly.access.policy import (
     may_complete_task,
     resident_access,
     residents_visible,
 )
-from husly.access.services import access_log_record
+from husly.access.services import list_read_record, resident_read
 from husly.accounts.models import User
-from husly.allocation import selectors, services
+from husly.allocation import rules, selectors, services
 from husly.allocation.models import Application, MoveInTask
 from husly.api import schemas
 from husly.api.auth import StaffSession
@@ -74,7 +75,7 @@ def _summary(application: Application) -> dict:
 
 
 def _task(task: MoveInTask, today) -> dict:
-    done = services.task_is_done(task)
+    done = rules.task_is_done(task)
     return {
         "id": task.pk, "application_id": task.allocation.application_id, "title": task.title,
         "unit": str(task.unit), "assigned_to_id": task.assigned_to_id, "due_on": task.due_on,
@@ -127,8 +128,8 @@ def _detail(request, application: Application, access) -> dict:
              "answer_by": o.answer_by, "viewing_on": o.viewing_on, "answer": o.answer,
              "decline_reason": o.decline_reason}
             for o in application.offers.all()]
-    access_log_record(staff=staff, resident=application.applicant, access=access,
-                      view="api_application")
+    resident_read(staff=staff, resident=application.applicant, access=access,
+                  view="api_application")
     return out
 
 
@@ -140,7 +141,10 @@ ERRORS = {403: schemas.Problem, 404: schemas.Problem, 422: schemas.Problem}
 def applications_list(request):
     """Open applications the staff member has a work relation to."""
     _require(request, "allocation")
-    return [_summary(a) for a in selectors.open_applications(staff=request.staff)]
+    applications = selectors.open_applications(staff=request.staff)
+    list_read_record(staff=request.staff, view=ListKind.API_APPLICATIONS,
+                     residents=[a.applicant for a in applications])
+    return [_summary(a) for a in applications]
 
 
 @api.post("/applications", response={201: schemas.ApplicationOut, **ERRORS},
@@ -235,7 +239,7 @@ def allocate(request, pk: int, payload: schemas.AllocationIn):
           url_name="meeting", tags=["allocation"])
 def meeting(request, pk: int, payload: schemas.MeetingIn):
     def action(application):
-        allocation = services.allocation_of(application)
+        allocation = selectors.allocation_of(application)
         people = User.objects.filter(role_assignments__municipality=request.staff.municipality)
         attendees = list(people.filter(pk__in=payload.attendee_ids).distinct())
         assignees = {template_id: people.filter(pk=user_id).distinct().first()
@@ -251,7 +255,7 @@ def meeting(request, pk: int, payload: schemas.MeetingIn):
           url_name="move_in", tags=["allocation"])
 def move_in(request, pk: int, payload: schemas.MoveInIn):
     def action(application):
-        allocation = services.allocation_of(application)
+        allocation = selectors.allocation_of(application)
         services.allocation_move_in(allocation=allocation, moved_in_on=payload.moved_in_on,
                                     monthly_rent=payload.monthly_rent, by=request.staff.user)
 

@@ -11,8 +11,9 @@ from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 from ninja.responses import Status
 
+from husly.access.models import ListKind
 from husly.access.policy import resident_access, residents_visible
-from husly.access.services import access_log_record
+from husly.access.services import list_read_record, resident_read
 from husly.api.schemas import Problem, RowId
 from husly.financing import selectors, services
 from husly.financing.models import FinancingApplication, FinancingStatus
@@ -109,7 +110,7 @@ def _resident(request, pk: int, view: str):
     if not access.allowed:
         raise HttpError(403, access.denied_reason)
     if view:
-        access_log_record(staff=request.staff, resident=resident, access=access, view=view)
+        resident_read(staff=request.staff, resident=resident, access=access, view=view)
     return resident, access
 
 
@@ -123,8 +124,8 @@ def _record(request, pk: int, *, view: str = ""):
         raise HttpError(403, next((h.reason for h in access.hidden
                                    if h.category == record.category), _("No access.")))
     if view:
-        access_log_record(staff=request.staff, resident=record.resident, access=access,
-                          view=view)
+        resident_read(staff=request.staff, resident=record.resident, access=access,
+                      view=view)
     return record
 
 
@@ -135,9 +136,11 @@ def financing_list(request, resident: RowId | None = None, kind: str = "", statu
     _require(request, "financing")
     staff = request.staff
     if resident is None:
-        records = selectors.financing_caseload(staff=staff, kind=kind, status=status)
-        return {"records": [_out(r) for r in records.prefetch_related("household_members")],
-                "hidden": []}
+        records = list(selectors.financing_caseload(staff=staff, kind=kind, status=status)
+                       .prefetch_related("household_members"))
+        list_read_record(staff=staff, view=ListKind.API_FINANCING,
+                         residents=[r.resident for r in records])
+        return {"records": [_out(r) for r in records], "hidden": []}
     person, access = _resident(request, resident, "api_financing")
     records = selectors.financing_for_resident(resident=person, categories=access.categories)
     if kind:

@@ -9,12 +9,12 @@ from ninja import Router
 from ninja.errors import HttpError
 from ninja.responses import Status
 
+from husly.access.models import ListKind
 from husly.access.policy import (
     may_complete_work_order,
-    resident_access,
     work_order_resident_shown,
 )
-from husly.access.services import access_log_record
+from husly.access.services import list_read_record, resident_read
 from husly.accounts.models import Team, User
 from husly.api import schemas
 from husly.common.businessdays import week_start
@@ -38,11 +38,11 @@ def _require(request, kind):
 def _followup_resident(request, pk: int, view: str):
     _require(request, "followup")
     resident = people_selectors.resident_get(staff=request.staff, pk=pk)
-    access = resident_access(request.staff, resident)
+    access = resident_read(staff=request.staff, resident=resident, view=view,
+                           needs=Category.FOLLOWUP)
     if not access.allowed or not access.reads(Category.FOLLOWUP):
         raise HttpError(403, access.denied_reason or _("Follow-up information needs the "
                                                        "resident's consent for your unit."))
-    access_log_record(staff=request.staff, resident=resident, access=access, view=view)
     return resident
 
 
@@ -114,8 +114,10 @@ def visits(request, start: datetime.date | None = None, end: datetime.date | Non
     today = timezone.localdate()
     start = start or week_start(today)
     end = end or start + datetime.timedelta(days=13)
-    return [_visit_out(v) for v in selectors.visits_for(staff=request.staff, start=start,
-                                                        end=end)]
+    visits = list(selectors.visits_for(staff=request.staff, start=start, end=end))
+    list_read_record(staff=request.staff, view=ListKind.API_VISITS,
+                     residents=[v.agreement.resident for v in visits])
+    return [_visit_out(v) for v in visits]
 
 
 def _visit(request, pk: int) -> Visit:
@@ -157,8 +159,11 @@ def _order_out(order, staff) -> dict:
 @router.get("/work-orders", response=list[schemas.WorkOrderOut], url_name="work_orders")
 def work_orders(request):
     _require(request, "work_orders")
-    return [_order_out(o, request.staff)
-            for o in housing_selectors.work_orders_open(staff=request.staff)]
+    orders = list(housing_selectors.work_orders_open(staff=request.staff))
+    out = [_order_out(o, request.staff) for o in orders]
+    list_read_record(staff=request.staff, view=ListKind.API_WORK_ORDERS, residents=[
+        order.resident for order, row in zip(orders, out, strict=True) if row["resident_name"]])
+    return out
 
 
 @router.post("/dwellings/{pk}/work-orders", response={201: schemas.WorkOrderOut, **ERRORS},

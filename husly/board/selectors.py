@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from husly.access.policy import StaffContext, readable_categories, residents_visible
 from husly.allocation.models import Allocation, MoveInTask
-from husly.allocation.services import task_is_done
+from husly.allocation.rules import task_is_done
 from husly.board import rotation
 from husly.board.models import BoardNote, RedBoardEntry, Review
 from husly.common.deadlines import deadline_state
@@ -123,6 +123,21 @@ def board(*, staff: StaffContext, team, day: datetime.date | None = None) -> dic
         "plans_due": list(newest.values()), "note": note,
         "all_residents": [r for r in residents if r.pk not in red_ids],
     }
+
+
+def board_residents_named(board: dict) -> set[int]:
+    """The residents whose names the board shows: its rows and its chooser alike."""
+    named = {r.pk for r in board["all_residents"]}
+    named |= {e.resident_id for e in board["red_board"]}
+    for group in (board["everyone"], *board["members"]):
+        named |= {v.agreement.resident_id for v in group["visits"] if v.shown}
+        named |= {t.allocation.application.applicant_id for t in group["tasks"]}
+    named |= {a.application.applicant_id for a in board["joint_meetings"]}
+    named |= {m.agreement.resident_id for m in board["coordination_meetings"]}
+    named |= {p.resident_id for p in board["plans_due"]}
+    named |= {r.pk for r in (*board["reviews_due"], *board["reviews_overdue"],
+                             *board["without_primary_contact"])}
+    return named
 
 
 def red_board_history(*, team):

@@ -10,7 +10,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from husly.access.decorators import page
+from husly.access.models import ListKind
 from husly.access.policy import may_view_team_board
+from husly.access.services import list_read_record
 from husly.accounts.models import Team, User
 from husly.board import selectors, services
 from husly.common.views import service_call
@@ -44,6 +46,8 @@ def board_home(request):
 def team_board(request, pk: int):
     team = _team(request, pk)
     context = selectors.board(staff=request.staff, team=team, day=_day(request))
+    list_read_record(staff=request.staff, view=ListKind.TEAM_BOARD,
+                     residents=selectors.board_residents_named(context))
     context["meeting_room"] = request.GET.get("motemodus") == "1"
     context["figures"] = selectors.red_board_figures(team=team)
     _choices(context)
@@ -149,6 +153,9 @@ def note(request, pk: int):
 @page("board")
 def red_board_history(request, pk: int):
     team = _team(request, pk)
+    entries = selectors.red_board_history(team=team)
+    list_read_record(staff=request.staff, view=ListKind.RED_BOARD_HISTORY,
+                     residents=[e.resident_id for e in entries])
     return render(request, "board/history.html", {
-        "team": team, "entries": selectors.red_board_history(team=team),
+        "team": team, "entries": entries,
         "figures": selectors.red_board_figures(team=team)})

@@ -1,6 +1,15 @@
 from django import forms
 
 
+class DateInput(forms.DateInput):
+    """The browser's own date picker, with the ISO value it expects."""
+
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
 class DesignsystemetForm(forms.Form):
     """Gives every widget Designsystemet's input class and ties help text and errors to it,
     so a screen reader reads what to fix together with the field."""

@@ -44,5 +44,10 @@ def health_report() -> tuple[bool, dict]:
             pending = -1
         report["migrations_pending"] = pending
         healthy = pending == 0
+        if healthy:
+            # Visible, not fatal: the web still serves while a subscriber is being fixed.
+            from husly.common.events import deliveries_failed_count
+
+            report["events_undelivered"] = deliveries_failed_count()
     report["status"] = "ok" if healthy else "unavailable"
     return healthy, report

@@ -92,3 +92,29 @@ class Category(models.TextChoices):
     FOLLOWUP = "followup", _("Follow-up")
     HEALTH = "health", _("Health")
     NAV = "nav", _("NAV")
+
+
+class EventDelivery(models.Model):
+    """An event waiting for one subscriber: the outbox of ADR 0031.
+
+    Written in the same transaction as the event, so a subscriber can never miss an event
+    that was committed; deleted once the subscriber has run. A row that stays has failed and
+    is retried by `manage.py events_deliver`; the health endpoint counts such rows.
+    """
+
+    event = models.ForeignKey(DomainEvent, on_delete=models.PROTECT, related_name="deliveries")
+    subscriber = models.CharField(max_length=200)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    # The exception's class name only: a message could carry a person's data.
+    last_error = models.CharField(max_length=200, blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    # What subscribers need but the audit trail must not keep (free text an officer wrote).
+    private = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["event_id", "id"]
+        constraints = [models.UniqueConstraint(fields=["event", "subscriber"],
+                                               name="event_delivery_once_per_subscriber")]
+
+    def __str__(self) -> str:
+        return f"{self.event_id} → {self.subscriber}"

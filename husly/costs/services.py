@@ -91,7 +91,7 @@ def funded_position_save(*, municipality, year: int, title: str, holder, fte_per
     FundingShare.objects.bulk_create([
         FundingShare(municipality=municipality, position=position, unit=unit, percent=percent)
         for unit, percent in shares])
-    event_record(name="funded_position_created" if created else "funded_position_changed",
+    event_record(name="funded_position.created" if created else "funded_position.changed",
                  actor=by, target=position,
                  changes={**values, "shares": [[u.pk, p] for u, p in shares]})
     return position
@@ -123,7 +123,7 @@ def funded_position_copy_year(*, municipality, from_year: int, to_year: int,
             FundingShare(municipality=municipality, position=new, unit_id=s.unit_id,
                          percent=s.percent) for s in old.shares.all()])
         copies.append(new)
-    event_record(name="funded_positions_copied", actor=by, target=municipality,
+    event_record(name="funded_positions.copied", actor=by, target=municipality,
                  municipality=municipality,
                  changes={"from_year": from_year, "to_year": to_year,
                           "positions": [p.pk for p in copies]})

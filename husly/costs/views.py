@@ -13,9 +13,9 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from husly.access.decorators import page
+from husly.common import exports
 from husly.costs import selectors, services
 from husly.costs.forms import SHARE_ROWS, CopyForm, PositionForm
-from husly.outcomes import exports
 
 
 def kroner(value) -> str:

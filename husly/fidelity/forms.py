@@ -3,9 +3,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from husly.accounts.models import Team
-from husly.common.forms import DesignsystemetForm
+from husly.common.forms import DateInput, DesignsystemetForm
 from husly.fidelity.models import FidelityDomain, FidelityItem
-from husly.people.forms import DateInput
 
 TEXT_MAX = FidelityItem._meta.get_field("text").max_length
 

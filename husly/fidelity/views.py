@@ -12,12 +12,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from husly.access.decorators import page
+from husly.common import exports
 from husly.common.views import service_call
 from husly.fidelity import selectors, services
 from husly.fidelity.defaults import DEFAULT_SCALE
 from husly.fidelity.forms import ItemForm, NewItemForm, ScoreForm, StartForm
 from husly.fidelity.models import FidelityScore
-from husly.outcomes import exports
 
 
 def _rounded(value, places: int) -> Decimal:

@@ -2,9 +2,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from husly.common.forms import DesignsystemetForm
+from husly.common.forms import DateInput, DesignsystemetForm
 from husly.financing.models import KIND_CATEGORY, FinancingKind, FinancingStatus
-from husly.people.forms import DateInput
 
 
 def _amount_field(label, help_text="", required=False):

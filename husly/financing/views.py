@@ -11,14 +11,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from husly.access.decorators import page
+from husly.access.models import ListKind
 from husly.access.policy import financing_write_categories, resident_access
-from husly.access.services import access_log_record
+from husly.access.services import list_read_record, resident_read
+from husly.common.exports import table_response
 from husly.common.formats import date_long
 from husly.common.models import Category
 from husly.financing import forms, selectors, services
 from husly.financing.models import FinancingStatus
 from husly.financing.rules import bostotte_deadline
-from husly.outcomes.exports import table_response
 from husly.people import selectors as people_selectors
 from husly.people.views import resident_refused
 
@@ -33,13 +34,13 @@ def _record_with_access(request, pk: int, view: str):
     """The record and the reader's access, or a 403 that says why (never a silent less)."""
     staff = request.staff
     record = selectors.financing_get(staff=staff, pk=pk)
-    access = resident_access(staff, record.resident)
+    access = resident_read(staff=staff, resident=record.resident, view=view,
+                           needs=record.category)
     if not access.allowed:
         return record, access, resident_refused(request, record.resident, access)
     if not access.reads(record.category):
         return record, access, render(request, "financing/hidden.html", {
             "record": record, "reason": _hidden_reason(access, record.category)}, status=403)
-    access_log_record(staff=staff, resident=record.resident, access=access, view=view)
     return record, access, None
 
 
@@ -167,7 +168,7 @@ def _resident_for_writing(request, resident_pk: int, view: str):
     if not access.allowed:
         return resident, access, resident_refused(request, resident, access)
     if request.method == "GET":
-        access_log_record(staff=staff, resident=resident, access=access, view=view)
+        resident_read(staff=staff, resident=resident, access=access, view=view)
     return resident, access, None
 
 
@@ -256,9 +257,14 @@ def financing_list(request):
                                            status=filters.get("status", ""))
     fmt = request.GET.get("eksport")
     if fmt in ("csv", "xlsx"):
+        records = list(records)
+        list_read_record(staff=staff, view=ListKind.FINANCING_EXPORT,
+                         residents=[r.resident for r in records])
         headers, rows = _export_rows(records)
         return table_response(fmt=fmt, filename="finansiering", headers=headers, rows=rows)
     page_obj = Paginator(records, PAGE_SIZE).get_page(request.GET.get("side"))
+    list_read_record(staff=staff, view=ListKind.FINANCING_LIST,
+                     residents=[r.resident for r in page_obj.object_list])
     query = urlencode({k: v for k, v in filters.items() if v})
     return render(request, "financing/list.html", {
         "form": form, "page_obj": page_obj, "query": query,

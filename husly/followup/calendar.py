@@ -11,7 +11,13 @@ from husly.followup.models import Visit, VisitStatus
 
 
 def calendar_for(user, *, today=None) -> bytes:
+    return calendar_named(user, today=today)[0]
+
+
+def calendar_named(user, *, today=None) -> tuple[bytes, list]:
+    """The feed, and the residents it names (for the list-read log)."""
     today = today or timezone.localdate()
+    named = []
     cal = Calendar()
     cal.add("prodid", "-//Husly//Kalender//NO")
     cal.add("version", "2.0")
@@ -31,6 +37,7 @@ def calendar_for(user, *, today=None) -> bytes:
             event.add("summary", _("Weekly visit (protected)"))
         else:
             event.add("summary", _("Weekly visit: %(name)s") % {"name": resident.full_name})
+            named.append(resident)
             event.add("location", visit.agreement.tenancy.dwelling.address)
         cal.add_component(event)
-    return cal.to_ical()
+    return cal.to_ical(), named

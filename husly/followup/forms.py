@@ -4,9 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 from husly.accounts.models import Team, User
 from husly.accounts.selectors import not_in_unit_message, staff_in_units
-from husly.common.forms import DesignsystemetForm
+from husly.common.forms import DateInput, DesignsystemetForm
 from husly.followup.models import NOTE_CATEGORIES, VisitStatus, Weekday
-from husly.people.forms import DateInput
 
 
 class AgreementForm(DesignsystemetForm):

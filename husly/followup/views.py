@@ -12,13 +12,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from husly.access.decorators import page
+from husly.access.models import ListKind
 from husly.access.policy import (
     coordination_meeting_access,
     may_complete_coordination_task,
-    resident_access,
     resident_shows_address,
+    staff_context_for,
 )
-from husly.access.services import access_log_record
+from husly.access.services import list_read_record, resident_read
 from husly.accounts.models import Unit, User
 from husly.accounts.selectors import team_has_member
 from husly.allocation import selectors as allocation_selectors
@@ -41,10 +42,10 @@ from husly.people import selectors as people_selectors
 
 def _with_followup_access(request, resident, view):
     """The follow-up category of this resident, or a 403 that says why."""
-    access = resident_access(request.staff, resident)
+    access = resident_read(staff=request.staff, resident=resident, view=view,
+                           needs=Category.FOLLOWUP)
     if not access.allowed or not access.reads(Category.FOLLOWUP):
         raise PermissionDenied
-    access_log_record(staff=request.staff, resident=resident, access=access, view=view)
     return access
 
 
@@ -265,25 +266,36 @@ def my_week(request):
     if request.GET.get("besok") and staff.may_open("work_order_create"):
         found = selectors.visit_for_work_order(staff=staff, pk=request.GET["besok"])
         work_order_visit = found[0] if found else None
-    return render(request, "followup/my_week.html", {
+    context = {
         "today": today, "work_order_visit": work_order_visit,
-        "visits": selectors.visits_for(staff=staff, start=monday - datetime.timedelta(days=7),
-                                       end=monday + datetime.timedelta(days=13)),
+        "visits": list(selectors.visits_for(
+            staff=staff, start=monday - datetime.timedelta(days=7),
+            end=monday + datetime.timedelta(days=13))),
         "alerts": selectors.alerts_for(staff=staff, today=today),
-        "meetings": selectors.coordination_meetings_open(staff=staff),
-        "plans_due": selectors.plans_due_for_review(staff=staff, today=today),
+        "meetings": list(selectors.coordination_meetings_open(staff=staff)),
+        "plans_due": list(selectors.plans_due_for_review(staff=staff, today=today)),
         "feed": staff.user.calendar_feeds.filter(revoked_at__isnull=True).first(),
         "tasks": [t for t in allocation_selectors.tasks_for(staff=staff) if not t.is_done],
-        "red_board": RedBoardEntry.objects.filter(
+        "red_board": list(RedBoardEntry.objects.filter(
             team__memberships__user=staff.user, taken_off_at__isnull=True,
-            municipality=staff.municipality).select_related("resident", "team"),
-    })
+            municipality=staff.municipality).select_related("resident", "team")),
+    }
+    list_read_record(staff=staff, view=ListKind.MY_WEEK, residents={
+        *(v.agreement.resident_id for v in context["visits"]),
+        *(agreement.resident_id for agreement, _weeks in context["alerts"]),
+        *(m.agreement.resident_id for m in context["meetings"]),
+        *(p.resident_id for p in context["plans_due"]),
+        *(t.allocation.application.applicant_id for t in context["tasks"]),
+        *(e.resident_id for e in context["red_board"]),
+        *([work_order_visit.agreement.resident_id] if work_order_visit else [])})
+    return render(request, "followup/my_week.html", context)
 
 
 @page("followup")
 def without_agreement(request):
-    return render(request, "followup/without_agreement.html", {
-        "residents": selectors.residents_without_agreement(staff=request.staff)})
+    residents = list(selectors.residents_without_agreement(staff=request.staff))
+    list_read_record(staff=request.staff, view=ListKind.WITHOUT_AGREEMENT, residents=residents)
+    return render(request, "followup/without_agreement.html", {"residents": residents})
 
 
 @page("coordination")
@@ -294,10 +306,10 @@ def coordination_meeting(request, pk: int):
     staff = request.staff
     meeting = selectors.coordination_meeting_get(staff=staff, pk=pk)
     access, may_hold = coordination_meeting_access(staff, meeting)
+    resident_read(staff=staff, resident=meeting.agreement.resident, access=access,
+                  view="coordination_meeting")
     if not access.allowed:
         raise PermissionDenied
-    access_log_record(staff=staff, resident=meeting.agreement.resident, access=access,
-                      view="coordination_meeting")
     form = None
     if may_hold and not meeting.held_on:
         form = forms.CoordinationForm(request.POST or None,
@@ -414,7 +426,7 @@ def plan_pdf(request, resident_pk: int, kind: str):
 @page("public")
 def calendar_feed(request, token: str):
     """Reached by calendar apps without a session: the secret token is the credential."""
-    from husly.followup.calendar import calendar_for
+    from husly.followup.calendar import calendar_named
     from husly.followup.models import CalendarFeed
 
     feed = (CalendarFeed.objects.select_related("user")
@@ -422,7 +434,10 @@ def calendar_feed(request, token: str):
     if feed is None:
         raise Http404
     with translation.override("nb"):
-        body = calendar_for(feed.user)
+        body, named = calendar_named(feed.user)
+    # Read by the owner's calendar app, on their behalf: the names it carries are logged.
+    list_read_record(staff=staff_context_for(feed.user, None), view=ListKind.CALENDAR_FEED,
+                     residents=named)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "no-store"
     return response
@@ -455,4 +470,6 @@ def at_risk(request):
         staff, [a.resident_id for a in agreements]))
     rows = [(a, signals[a.resident_id]) for a in agreements if signals[a.resident_id]]
     rows.sort(key=lambda row: -len(row[1]))
+    list_read_record(staff=staff, view=ListKind.AT_RISK,
+                     residents=[agreement.resident for agreement, _signals in rows])
     return render(request, "followup/at_risk.html", {"rows": rows})

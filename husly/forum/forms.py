@@ -5,8 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from husly.accounts.models import User
-from husly.common.forms import DesignsystemetForm
-from husly.people.forms import DateInput
+from husly.common.forms import DateInput, DesignsystemetForm
 
 
 class TimeInput(forms.TimeInput):

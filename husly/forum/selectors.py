@@ -255,6 +255,7 @@ def agenda_generated(*, staff: StaffContext, today: datetime.date | None = None,
         for row, residents in zip(rows, people, strict=True):
             if key in ("at_risk", "moves", "lease_ends"):
                 row["people"] = _people_text(residents, shown)
+                row["named"] = [r.pk for r in residents if r.pk in shown]
             if key == "at_risk":
                 row["reasons"] = _reason_texts(row, residents, reasons, arrears_categories)
             if key == "damage":

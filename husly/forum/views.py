@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from husly.access.decorators import page
+from husly.access.models import ListKind
+from husly.access.services import list_read_record
 from husly.common.views import service_call
 from husly.forum import forms, selectors, services
 
@@ -112,6 +114,8 @@ def _detail(request, meeting, status=200, **bound):
         sections = selectors.agenda_from_snapshot(meeting.agenda_snapshot)
     else:
         sections = selectors.agenda_generated(staff=staff)
+    list_read_record(staff=staff, view=ListKind.FORUM, residents={
+        pk for section in sections for row in section.rows for pk in row.get("named", ())})
     context = {
         "meeting": meeting, "sections": sections,
         "agenda_on": (datetime.date.fromisoformat(meeting.agenda_snapshot["on"])

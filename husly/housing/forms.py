@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from husly.common.forms import DesignsystemetForm
+from husly.common.forms import DateInput, DesignsystemetForm
 from husly.housing.models import (
     DwellingKind,
     DwellingStatus,
@@ -14,7 +14,6 @@ from husly.housing.models import (
     WorkOrderKind,
     WorkOrderPriority,
 )
-from husly.people.forms import DateInput
 from husly.people.models import HousingSituation
 
 

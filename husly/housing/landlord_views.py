@@ -10,13 +10,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from husly.access.decorators import page
+from husly.access.models import ListKind
 from husly.access.policy import residents_visible
+from husly.access.services import list_read_record
+from husly.common import exports
 from husly.common.formats import date_long
 from husly.common.views import service_call
 from husly.housing import selectors, services
 from husly.housing.forms import LandlordContactForm, LandlordForm, PrivateLeaseForm
 from husly.housing.services import LANDLORD_FIELDS
-from husly.outcomes import exports
 
 PAGE_SIZE = 50
 
@@ -91,6 +93,7 @@ def landlord_detail(request, pk: int, contact_form=None):
     # A resident renting directly is named only to those with a work relation, as in lists.
     named = set(residents_visible(staff).filter(
         pk__in=[lease.resident_id for lease in leases]).values_list("pk", flat=True))
+    list_read_record(staff=staff, view=ListKind.LANDLORDS, residents=named)
     may_manage = staff.may_open("landlords_manage")
     return render(request, "housing/landlord_detail.html", {
         "landlord": landlord,
@@ -149,5 +152,7 @@ def private_lease_create(request, pk: int):
         else:
             messages.success(request, _("The lease is registered."))
             return redirect("housing:landlord_detail", pk=landlord.pk)
+    list_read_record(staff=staff, view=ListKind.CHOOSER,
+                     residents=form.fields["resident"].queryset.values_list("pk", flat=True))
     return render(request, "housing/private_lease_form.html",
                   {"form": form, "landlord": landlord})

@@ -136,3 +136,13 @@ def landlord_contact_get(*, staff: StaffContext, pk: int):
             pk=pk, municipality=staff.municipality)
     except LandlordContact.DoesNotExist:
         raise Http404 from None
+
+
+def resident_tenancies(*, resident: Resident):
+    return (
+        Tenancy.objects.filter(residents=resident, municipality_id=resident.municipality_id)
+        .select_related("dwelling")
+        .prefetch_related(Prefetch("residents", queryset=Resident.objects.only(
+            "id", "given_name", "family_name", "protected_address", "municipality_id")))
+        .order_by("-start_date")
+    )

@@ -31,8 +31,16 @@ from husly.housing.models import (
     TenancyEndReason,
     WorkOrder,
 )
-from husly.outcomes import services as outcomes
+from husly.people import services as people
 from husly.people.models import HousingSituation, Resident
+
+# An unplanned end with no situation given: where the person most likely is now.
+SITUATION_AFTER = {
+    "eviction": HousingSituation.OTHER_HOMELESS,
+    "abandonment": HousingSituation.OTHER_HOMELESS,
+    "institution": HousingSituation.INSTITUTION_RELEASE,
+    "prison": HousingSituation.PRISON_RELEASE,
+}
 
 LANDLORD_FIELDS = ("kind", "name", "organisation_number", "contact_name", "phone", "email",
                    "postal_address", "note")
@@ -362,30 +370,23 @@ def tenancy_register(
         end_reason=end_reason,
     )
     tenancy.residents.set(residents)
-    today = timezone.localdate()
-    for resident in residents:
-        if start_date <= today:
-            outcomes.homelessness_housed(resident=resident, on=start_date, by=by)
-        if end_date is not None and end_date <= today and end_reason in (
-                TenancyEndReason.unplanned()):
-            outcomes.homelessness_after_unplanned_end(resident=resident, on=end_date, by=by)
-    is_current = start_date <= today and (end_date is None or end_date >= today)
-    if is_current:
-        dwelling.status = DwellingStatus.LET
-        dwelling.save(update_fields=["status"])
-        for resident in residents:
-            resident.housing_situation = HousingSituation.MUNICIPAL_TENANCY
-            resident.housing_situation_since = start_date
-            resident.save(update_fields=["housing_situation", "housing_situation_since"])
-            outcomes.homelessness_situation_changed(
-                resident=resident, situation=HousingSituation.MUNICIPAL_TENANCY, on=start_date,
-                by=by)
+    # The by-name list follows this event and the residents' new situation, in this order
+    # (husly.outcomes.subscribers): housed first, then where they live now.
     event_record(
         name="tenancy.registered", actor=by, target=tenancy,
         changes={"dwelling": dwelling, "residents": [r.pk for r in residents],
                  "start_date": start_date, "fixed_term_end": fixed_term_end,
                  "monthly_rent": monthly_rent, "end_date": end_date, "end_reason": end_reason},
     )
+    today = timezone.localdate()
+    is_current = start_date <= today and (end_date is None or end_date >= today)
+    if is_current:
+        dwelling.status = DwellingStatus.LET
+        dwelling.save(update_fields=["status"])
+        for resident in residents:
+            people.resident_housing_situation_set(
+                resident=resident, situation=HousingSituation.MUNICIPAL_TENANCY,
+                since=start_date, by=by)
     return tenancy
 
 
@@ -424,24 +425,20 @@ def tenancy_end(
     unplanned = end_reason in TenancyEndReason.unplanned()
     if unplanned and housing_situation_after not in HousingSituation.homeless():
         # Back on the by-name list at once: the person has no home now.
-        housing_situation_after = outcomes.SITUATION_AFTER[end_reason]
+        housing_situation_after = SITUATION_AFTER[end_reason]
     if housing_situation_after:
         for resident in tenancy.residents.all():
-            resident.housing_situation = housing_situation_after
-            resident.housing_situation_since = end_date
-            resident.save(update_fields=["housing_situation", "housing_situation_since"])
-            outcomes.homelessness_situation_changed(
-                resident=resident, situation=housing_situation_after, on=end_date, by=by)
+            people.resident_housing_situation_set(
+                resident=resident, situation=housing_situation_after, since=end_date, by=by)
+    # An unplanned end opens a resettlement (husly.outcomes.subscribers); what the officer
+    # wrote about it goes to that subscriber only, never into the audit trail.
     event_record(
         name="tenancy.ended", actor=by, target=tenancy,
         changes={"end_date": end_date, "end_reason": end_reason,
-                 "housing_situation_after": housing_situation_after or ""},
+                 "housing_situation_after": housing_situation_after or "",
+                 "unplanned": unplanned},
+        private={"what_went_wrong": what_went_wrong, "do_differently": do_differently},
     )
-    if unplanned:
-        for resident in tenancy.residents.all():
-            outcomes.resettlement_open(tenancy=tenancy, resident=resident, by=by, on=end_date,
-                                       what_went_wrong=what_went_wrong,
-                                       do_differently=do_differently)
     return tenancy
 
 

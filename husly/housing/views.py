@@ -7,8 +7,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from husly.access.decorators import page
+from husly.access.models import ListKind
 from husly.access.policy import residents_placeable, tenants_shown, work_order_resident_shown
-from husly.access.services import access_log_record
+from husly.access.services import list_read_record, resident_read
 from husly.common.formats import date_long
 from husly.followup.selectors import visit_for_work_order
 from husly.housing import selectors, services
@@ -67,6 +68,9 @@ def dwelling_detail(request, pk: int):
         from husly.allocation.selectors import applicants_for_dwelling
 
         suggestions = applicants_for_dwelling(staff=staff, dwelling=dwelling)
+    list_read_record(staff=staff, view=ListKind.DWELLINGS, residents=[
+        *(row["resident"] for t in tenancies for row in t.tenant_rows if row["shown"]),
+        *(application.applicant for application, _fit in suggestions or [])])
     return render(request, "housing/dwelling_detail.html", {
         "dwelling": dwelling, "tenancies": tenancies, "suggestions": suggestions,
         "may_register_tenancy": staff.may_open("tenancy_register"),
@@ -96,7 +100,8 @@ def dwelling_create(request):
 def tenancy_create(request, pk: int):
     staff = request.staff
     dwelling = selectors.dwelling_get(staff=staff, pk=pk)
-    form = TenancyForm(request.POST or None, residents=residents_placeable(staff))
+    placeable = residents_placeable(staff)
+    form = TenancyForm(request.POST or None, residents=placeable)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -110,6 +115,8 @@ def tenancy_create(request, pk: int):
         else:
             messages.success(request, _("The tenancy is registered."))
             return redirect("housing:dwelling_detail", pk=dwelling.pk)
+    list_read_record(staff=staff, view=ListKind.CHOOSER,
+                     residents=placeable.values_list("pk", flat=True))
     return render(request, "housing/tenancy_form.html", {"form": form, "dwelling": dwelling})
 
 
@@ -159,10 +166,14 @@ def work_order_detail(request, pk: int):
             return redirect("housing:work_order_list")
     from husly.housing.forms import PhotoForm
 
+    shows_resident = work_order_resident_shown(staff, order)
+    # The caretaker's view of a resident is the name and phone on the order (rule 7): no
+    # basis to read their information, so it is logged as a name seen, like a list.
+    list_read_record(staff=staff, view=ListKind.WORK_ORDERS,
+                     residents=[order.resident] if shows_resident else [])
     return render(request, "housing/work_order_detail.html",
                   {"order": order, "form": form, "may_complete": may_complete,
-                   "photo_form": PhotoForm(),
-                   "shows_resident": work_order_resident_shown(staff, order)})
+                   "photo_form": PhotoForm(), "shows_resident": shows_resident})
 
 
 def _arrears_resident(staff, resident_pk: int):
@@ -239,8 +250,8 @@ def work_order_create(request, pk: int):
             raise Http404
         visit, access = found
         if request.method == "GET":
-            access_log_record(staff=staff, resident=visit.agreement.resident, access=access,
-                              view="work_order_create")
+            resident_read(staff=staff, resident=visit.agreement.resident, access=access,
+                          view="work_order_create")
         initial = _work_order_from_visit(visit)
     form = WorkOrderForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():

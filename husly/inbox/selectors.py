@@ -34,8 +34,8 @@ from husly.allocation.models import (
     Offer,
     Statement,
 )
+from husly.allocation.rules import preliminary_reply_due_on
 from husly.allocation.selectors import replies_open_by
-from husly.allocation.services import preliminary_reply_due_on
 from husly.board.models import Review
 from husly.board.rotation import due_this_week
 from husly.common.businessdays import business_days_add, week_start

@@ -7,6 +7,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from husly.access.decorators import page
+from husly.access.models import ListKind
+from husly.access.services import list_read_record
 from husly.accounts.models import User
 from husly.common.views import service_call
 from husly.inbox import selectors, services
@@ -14,7 +16,12 @@ from husly.inbox import selectors, services
 
 @page("inbox")
 def inbox(request):
-    return render(request, "inbox/inbox.html", selectors.inbox_for(staff=request.staff))
+    context = selectors.inbox_for(staff=request.staff)
+    # Items name their resident only where the reader works with them (inbox_names).
+    list_read_record(staff=request.staff, view=ListKind.INBOX, residents=[
+        item.resident_id for item in context["items"] + context["escalated"]
+        if item.resident_name])
+    return render(request, "inbox/inbox.html", context)
 
 
 def _item(request):

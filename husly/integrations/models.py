@@ -5,14 +5,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from husly.access.models import IntegrationScope  # noqa: F401 - the operations, owned by access
 from husly.common.models import MunicipalityScopedModel
-
-
-class IntegrationScope(models.TextChoices):
-    """The named operations a token may be given. Each integration endpoint needs one."""
-
-    RENT_ARREARS_REPORT = "rent_arrears.report", _("Report rent arrears")
-    VACANT_DWELLINGS_READ = "dwellings.vacant.read", _("Read vacant dwellings")
 
 
 class TokenState(models.TextChoices):

@@ -128,7 +128,7 @@ def integration_rent_arrears_report(*, token: IntegrationToken, lines: list[dict
     must not leave the old one's arrears open); arrears recorded by staff are never touched,
     since the finance system may not know of rent to a private landlord."""
     from husly.access.policy import integration_context, integration_resident_access
-    from husly.access.services import access_log_record
+    from husly.access.services import resident_read
     from husly.accounts.models import User
     from husly.housing.services import rent_arrears_report
     from husly.people.models import Resident
@@ -145,7 +145,7 @@ def integration_rent_arrears_report(*, token: IntegrationToken, lines: list[dict
                 tenancies__in=[a.tenancy_id for a in settled]).distinct():
             touched.setdefault(resident.pk, resident)
     for resident in touched.values():
-        access_log_record(staff=context, resident=resident,
-                          access=integration_resident_access(token, resident, scope),
-                          view="api_integration_rent_arrears")
+        resident_read(staff=context, resident=resident,
+                      access=integration_resident_access(token, resident, scope),
+                      view="api_integration_rent_arrears")
     return results, settled

@@ -1,5 +1,5 @@
-"""Every write of the outcomes module. Called by the services that change where a person
-lives (people, housing): no signals, so the order of things is visible where it happens."""
+"""Every write of the outcomes module. Where a person lives changes in people and housing;
+this module follows through their events (husly.outcomes.subscribers, ADR 0031)."""
 
 import datetime
 
@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from husly.accounts.models import Unit, UnitKind
 from husly.common.events import event_record
 from husly.outcomes.models import (
     EpisodeEnd,
@@ -17,15 +18,8 @@ from husly.outcomes.models import (
     Resettlement,
     SituationSpell,
 )
-from husly.people.models import HousingSituation
-
-# An unplanned end with no situation given: where the person most likely is now.
-SITUATION_AFTER = {
-    "eviction": HousingSituation.OTHER_HOMELESS,
-    "abandonment": HousingSituation.OTHER_HOMELESS,
-    "institution": HousingSituation.INSTITUTION_RELEASE,
-    "prison": HousingSituation.PRISON_RELEASE,
-}
+from husly.people import services as people
+from husly.people.models import CaseKind, HousingSituation
 
 
 def _open_episode(resident):
@@ -118,20 +112,16 @@ def homelessness_reactivate(*, resident, by, on: datetime.date | None = None):
 
 def resettlement_open(*, tenancy, resident, by, what_went_wrong: str = "",
                       do_differently: str = "", on: datetime.date | None = None) -> Resettlement:
-    """A tenancy ended unplanned: a re-settlement case with what went wrong. Inside the
-    caller's transaction (tenancy_end)."""
-    from husly.accounts.models import Unit, UnitKind
-    from husly.people.models import Case, CaseKind
-
+    """A tenancy ended unplanned: a re-settlement case with what went wrong. Called by the
+    subscriber to `tenancy.ended`, in its transaction."""
     on = on or timezone.localdate()
     unit = Unit.objects.filter(municipality_id=resident.municipality_id,
                                kind=UnitKind.HOUSING).order_by("pk").first()
     assigned = by if getattr(by, "pk", None) else None
     case = None
     if unit is not None and assigned is not None:
-        case = Case.objects.create(municipality_id=resident.municipality_id, resident=resident,
-                                   kind=CaseKind.RESETTLEMENT, unit=unit, assigned_to=assigned,
-                                   opened_on=on)
+        case = people.case_open(resident=resident, unit=unit, assigned_to=assigned, by=by,
+                                opened_on=on, kind=CaseKind.RESETTLEMENT)
     record = Resettlement.objects.create(
         municipality_id=resident.municipality_id, resident=resident, tenancy=tenancy,
         case=case, what_went_wrong=what_went_wrong.strip(),

@@ -14,10 +14,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from husly.access.decorators import page
+from husly.access.models import ListKind
 from husly.access.policy import outcome_count, outcome_people_shown
+from husly.access.services import list_read_record
+from husly.common import exports
 from husly.common.formats import date_long
 from husly.common.views import service_call
-from husly.outcomes import exports, kostra, selectors, services
+from husly.outcomes import kostra, selectors, services
 from husly.outcomes.figures import BadFigure, figure_residents
 from husly.outcomes.forms import PopulationForm, StabilityFilterForm
 from husly.outcomes.models import EpisodeEnd, EpisodeStart
@@ -60,18 +63,28 @@ def _list_table(rows):
 def by_name_list(request):
     fmt = request.GET.get("eksport")
     if fmt in ("csv", "xlsx"):
-        headers, table = _list_table(selectors.by_name_list(staff=request.staff))
+        rows = selectors.by_name_list(staff=request.staff)
+        _list_read(request, ListKind.BY_NAME_EXPORT, rows)
+        headers, table = _list_table(rows)
         return exports.table_response(fmt=fmt, filename="uten-bolig", headers=headers,
                                       rows=table)
     # A city's list runs to thousands: the page shows 100 at a time, the download all.
     page_obj = Paginator(selectors.open_episodes(municipality=request.staff.municipality),
                          BY_NAME_PAGE_SIZE).get_page(request.GET.get("side"))
     rows = selectors.by_name_list(staff=request.staff, episodes=page_obj.object_list)
+    inactive = selectors.inactive_list(staff=request.staff)
+    _list_read(request, ListKind.BY_NAME_LIST, [*rows, *inactive])
     return render(request, "outcomes/by_name_list.html", {
         "rows": rows, "page_obj": page_obj,
         "may_manage": request.staff.may_open("by_name_manage"),
-        "inactive": selectors.inactive_list(staff=request.staff),
+        "inactive": inactive,
         "flow": selectors.monthly_flow(municipality=request.staff.municipality, months=3)})
+
+
+def _list_read(request, view: str, rows) -> None:
+    """Log the names a list of the by-name kind shows: only rows with `shown` are named."""
+    list_read_record(staff=request.staff, view=view,
+                     residents=[row.episode.resident_id for row in rows if row.shown])
 
 
 def _resident_action(request, pk, action, success):
@@ -164,7 +177,10 @@ def flow_people(request, month: str, direction: str, kind: str):
     rows = selectors.by_name_list(staff=request.staff, episodes=episodes)
     label = dict(EpisodeStart.choices if direction == "inn" else EpisodeEnd.choices)[kind]
     fmt = request.GET.get("eksport")
-    if fmt in ("csv", "xlsx"):
+    exporting = fmt in ("csv", "xlsx")
+    _list_read(request, ListKind.FLOW_PEOPLE_EXPORT if exporting else ListKind.FLOW_PEOPLE,
+               rows)
+    if exporting:
         headers, table = _list_table(rows)
         return exports.table_response(fmt=fmt, filename=f"{direction}-{month}-{kind}",
                                       headers=headers, rows=table)
@@ -409,20 +425,26 @@ def figure_people(request, figure: str):
     fmt = query.pop("eksport", [None])[0]
     if fmt in ("csv", "xlsx"):
         headers = [_("Name"), _("Team"), _("Primary contact"), _("Housing situation")]
+        listed = selectors.people_listed(staff=staff, residents=residents)
+        list_read_record(staff=staff, view=ListKind.FIGURE_PEOPLE_EXPORT,
+                         residents=[row["resident"] for row in listed if row["shown"]])
         table = [[row["resident"].full_name if row["shown"] else _("No access"),
                   str(row["resident"].team or "–"),
                   str(row["resident"].primary_contact or "–") if row["shown"] else "–",
                   row["resident"].get_housing_situation_display()
                   if row["situation_shown"] else "–"]
-                 for row in selectors.people_listed(staff=staff, residents=residents)]
+                 for row in listed]
         return exports.table_response(fmt=fmt, filename=figure, headers=headers, rows=table)
     page_obj = Paginator(residents, FIGURE_PAGE_SIZE).get_page(request.GET.get("side"))
+    listed = selectors.people_listed(staff=staff, residents=page_obj.object_list)
+    list_read_record(staff=staff, view=ListKind.FIGURE_PEOPLE,
+                     residents=[row["resident"] for row in listed if row["shown"]])
     # The way back keeps the figure page's own parameters (the year, the stability filters).
     back = {k: v for k, v in query.items() if k in ("år", *StabilityFilterForm.base_fields)}
     return render(request, "outcomes/figure_people.html", {
         "title": spec.title, "year": query.get("år", ""), "page_obj": page_obj,
         "query": query.urlencode(),
-        "rows": selectors.people_listed(staff=staff, residents=page_obj.object_list),
+        "rows": listed,
         "back_url": f"{reverse(spec.page)}?{urlencode(back)}" if back else reverse(spec.page),
         "back_title": BACK_TITLES[spec.page]})
 

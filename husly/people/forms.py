@@ -3,15 +3,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from husly.accounts.models import Team, User
-from husly.common.forms import DesignsystemetForm
+from husly.common.forms import DateInput, DesignsystemetForm
 from husly.people.models import Background, HousingSituation, ProtectedAddress
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class ResidentForm(DesignsystemetForm):

@@ -1,10 +1,8 @@
 """Reads of residents, already filtered by what the staff member may see."""
 
-from django.db.models import Prefetch
 from django.http import Http404
 
 from husly.access.policy import StaffContext, residents_visible
-from husly.housing.models import Tenancy
 from husly.people.models import Resident
 
 
@@ -27,16 +25,6 @@ def resident_get(*, staff: StaffContext, pk: int) -> Resident:
         )
     except Resident.DoesNotExist:
         raise Http404 from None
-
-
-def resident_tenancies(*, resident: Resident):
-    return (
-        Tenancy.objects.filter(residents=resident, municipality_id=resident.municipality_id)
-        .select_related("dwelling")
-        .prefetch_related(Prefetch("residents", queryset=Resident.objects.only(
-            "id", "given_name", "family_name", "protected_address", "municipality_id")))
-        .order_by("-start_date")
-    )
 
 
 def resident_notes(*, resident: Resident, categories):

@@ -10,7 +10,6 @@ from django.utils.translation import gettext as _
 from husly.common.events import changes_between, event_record
 from husly.common.identifiers import national_id_birth_date, national_id_validate
 from husly.common.models import Category
-from husly.outcomes.services import homelessness_situation_changed
 from husly.people.models import Case, CaseKind, Resident, ResidentNote
 
 RESIDENT_FIELDS = (
@@ -82,8 +81,6 @@ def resident_register(*, municipality, by, case_unit=None, **fields) -> Resident
         name="resident.registered", actor=by, target=resident,
         changes=_event_changes({f: getattr(resident, f) for f in RESIDENT_FIELDS}),
     )
-    homelessness_situation_changed(resident=resident, situation=resident.housing_situation,
-                                   on=resident.housing_situation_since, by=by)
     if case_unit is not None:
         _case_open(resident=resident, unit=case_unit, assigned_to=by, by=by)
     return resident
@@ -101,11 +98,36 @@ def resident_update(*, resident: Resident, by, **fields) -> Resident:
     _resident_clean(resident)
     resident.save()
     if diff:
-        redacted = {k: ("***" if k in EVENT_REDACTED else v) for k, v in diff.items()}
-        event_record(name="resident.updated", actor=by, target=resident, changes=redacted)
-    if "housing_situation" in diff:
-        homelessness_situation_changed(resident=resident, situation=resident.housing_situation,
-                                       on=resident.housing_situation_since, by=by)
+        _resident_updated_record(resident, diff, by=by)
+    return resident
+
+
+def _resident_updated_record(resident: Resident, diff: dict, *, by) -> None:
+    """`resident.updated`; a change of housing situation always carries its date, which the
+    by-name list subscribes to (husly.outcomes.subscribers)."""
+    if "housing_situation" in diff and "housing_situation_since" not in diff:
+        since = resident.housing_situation_since
+        diff = {**diff, "housing_situation_since": [since, since]}
+    redacted = {k: ("***" if k in EVENT_REDACTED else v) for k, v in diff.items()}
+    event_record(name="resident.updated", actor=by, target=resident, changes=redacted)
+
+
+@transaction.atomic
+def resident_housing_situation_set(*, resident: Resident, situation: str,
+                                   since: datetime.date, by) -> Resident:
+    """Where the person lives now, as another unit's work settles it (a tenancy starts or
+    ends). Only the situation is checked: the rest of the record is the owner's to correct."""
+    resident = Resident.objects.select_for_update().get(pk=resident.pk)
+    diff = changes_between(resident, {"housing_situation": situation,
+                                      "housing_situation_since": since})
+    if "housing_situation" not in diff:
+        # Same situation with a new date: only the date follows, as before events existed.
+        diff = {}
+    if diff:
+        resident.housing_situation = situation
+        resident.housing_situation_since = since
+        resident.save(update_fields=["housing_situation", "housing_situation_since"])
+        _resident_updated_record(resident, diff, by=by)
     return resident
 
 
@@ -115,12 +137,13 @@ UNIT_CASE_KIND = {
 }
 
 
-def _case_open(*, resident, unit, assigned_to, by, opened_on=None) -> Case:
+def _case_open(*, resident, unit, assigned_to, by, opened_on=None, kind=None) -> Case:
     if unit.municipality_id != resident.municipality_id:
         raise ValueError("the unit belongs to another municipality")
     case = Case.objects.create(
         municipality_id=resident.municipality_id, resident=resident,
-        kind=UNIT_CASE_KIND.get(unit.kind, CaseKind.HOUSING), unit=unit, assigned_to=assigned_to,
+        kind=kind or UNIT_CASE_KIND.get(unit.kind, CaseKind.HOUSING), unit=unit,
+        assigned_to=assigned_to,
         opened_on=opened_on or timezone.localdate(),
     )
     event_record(
@@ -131,9 +154,12 @@ def _case_open(*, resident, unit, assigned_to, by, opened_on=None) -> Case:
 
 
 @transaction.atomic
-def case_open(*, resident, unit, assigned_to, by, opened_on: datetime.date | None = None) -> Case:
+def case_open(*, resident, unit, assigned_to, by, opened_on: datetime.date | None = None,
+              kind: str | None = None) -> Case:
+    """Open a case at `unit`; its kind follows the unit unless given (a resettlement)."""
     return _case_open(
-        resident=resident, unit=unit, assigned_to=assigned_to, by=by, opened_on=opened_on
+        resident=resident, unit=unit, assigned_to=assigned_to, by=by, opened_on=opened_on,
+        kind=kind,
     )
 
 
@@ -163,3 +189,25 @@ def resident_note_write(*, resident, category: str, text: str, by, written_at=No
     event_record(name="resident.note_written", actor=by, target=note,
                  changes={"resident": resident, "category": category})
     return note
+
+
+ANONYMISED_NAME = "Anonymisert"
+
+
+def resident_anonymise(*, resident, rows, by, today: datetime.date) -> None:
+    """Retention's step for the resident row (docs/decisions/0015), declared in
+    people/persondata.py after its identifying fields are blanked: the name gives way to
+    a number, and of the birth date only the year stays, which statistics need."""
+    rows.update(
+        given_name=ANONYMISED_NAME, family_name=f"#{resident.pk}",
+        birth_date=(datetime.date(resident.birth_date.year, 1, 1)
+                    if resident.birth_date else None),
+        primary_contact=None, anonymised_on=today,
+    )
+    event_record(name="resident.anonymised", actor=by, target=resident, changes={})
+
+
+def resident_preserve_for_archive(*, resident, by, today: datetime.date) -> None:
+    """Archive rules require this resident's care records kept: marked, never anonymised."""
+    Resident.objects.filter(pk=resident.pk).update(preserved_for_archive_on=today)
+    event_record(name="resident.preserved_for_archive", actor=by, target=resident, changes={})

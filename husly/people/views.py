@@ -4,6 +4,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from husly.access.decorators import page
+from husly.access.models import ListKind
 from husly.access.policy import (
     arrears_recording_category,
     may_break_glass,
@@ -14,8 +15,9 @@ from husly.access.policy import (
     resident_access,
     resident_shows_address,
 )
-from husly.access.services import access_log_record
+from husly.access.services import list_read_record, resident_read
 from husly.common.models import Category
+from husly.housing import selectors as housing_selectors
 from husly.people import selectors, services
 from husly.people.forms import ResidentForm
 
@@ -58,6 +60,8 @@ def resident_list(request):
 
             break_glass_hint_record(staff=request.staff, resident=candidate)
         context["break_glass_candidate"] = candidate
+    list_read_record(staff=request.staff, view=ListKind.RESIDENT_LIST,
+                     residents=page_obj.object_list)
     if request.htmx and request.htmx.target == "resident-results":
         return render(request, "people/_resident_results.html", context)
     return render(request, "people/resident_list.html", context)
@@ -67,19 +71,17 @@ def resident_list(request):
 def resident_detail(request, pk: int):
     staff = request.staff
     resident = selectors.resident_get(staff=staff, pk=pk)
-    access = resident_access(staff, resident)
+    access = resident_read(staff=staff, resident=resident, view="resident_detail")
     if not access.allowed:
         return resident_refused(request, resident, access)
-    access_log_record(staff=staff, resident=resident, access=access, view="resident_detail")
     tenancies = []
     if access.reads(Category.HOUSING):
-        for tenancy in selectors.resident_tenancies(resident=resident):
+        for tenancy in housing_selectors.resident_tenancies(resident=resident):
             tenancy.address_visible = resident_shows_address(staff, resident)
             tenancies.append(tenancy)
     notes = list(selectors.resident_notes(resident=resident, categories=access.categories))
-    from husly.housing.selectors import resident_open_arrears
-
-    arrears = resident_open_arrears(resident=resident, categories=access.categories)
+    arrears = housing_selectors.resident_open_arrears(resident=resident,
+                                                      categories=access.categories)
     settles_arrears = arrears_recording_category(staff, resident) if arrears else None
     sections = []
     for category in Category:
@@ -163,8 +165,7 @@ def resident_correct(request, pk: int):
     for name in hidden:
         del form.fields[name]
     if request.method == "GET":
-        access_log_record(staff=staff, resident=resident, access=access,
-                          view="resident_correct")
+        resident_read(staff=staff, resident=resident, access=access, view="resident_correct")
     if request.method == "POST" and form.is_valid():
         changed = {f: form.cleaned_data[f] for f in form.changed_data}
         try:

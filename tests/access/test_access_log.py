@@ -1,6 +1,6 @@
 from django.urls import reverse
 
-from husly.access.models import AccessLogEntry
+from husly.access.models import AccessListRead, AccessLogEntry
 from husly.accounts.models import Role
 from tests.factories import ResidentFactory
 
@@ -33,8 +33,8 @@ def test_a_refused_read_writes_no_log_row(client, login, make_staff, municipalit
     assert not AccessLogEntry.objects.exists()
 
 
-def test_lists_write_no_log_rows_and_mask_the_number(client, login, make_staff, team,
-                                                      municipality):
+def test_lists_write_a_list_read_not_a_read_and_mask_the_number(client, login, make_staff,
+                                                                team, municipality):
     worker = make_staff(Role.FOLLOWUP_WORKER, team=team)
     resident = ResidentFactory(municipality=municipality, team=team)
     login(client, worker)
@@ -42,4 +42,8 @@ def test_lists_write_no_log_rows_and_mask_the_number(client, login, make_staff, 
     assert resident.family_name in body
     assert resident.national_id not in body
     assert resident.national_id[:6] + " *****" in body
+    # Seeing a name in a list is not reading the resident's information
     assert not AccessLogEntry.objects.exists()
+    seen = AccessListRead.objects.get()
+    assert (seen.user, seen.view, seen.municipality) == (worker, "resident_list", municipality)
+    assert list(seen.rows.values_list("resident_id", flat=True)) == [resident.pk]

@@ -5,7 +5,7 @@ import datetime
 import time_machine
 from django.urls import reverse
 
-from husly.allocation import services
+from husly.allocation import rules, services
 from husly.allocation.models import Application, ApplicationState
 from husly.housing.models import DwellingStatus
 
@@ -17,7 +17,7 @@ def granted(flow, **needs):
     application = services.application_register(
         applicant=needs.pop("applicant", flow["applicant"]), officer_unit=flow["officer_unit"],
         by=flow["officer"], **needs)
-    if services.statement_required(application):
+    if rules.statement_required(application):
         services.statement_request(application=application, by=flow["officer"])
         services.statement_give(application=application, text="Ok", by=flow["worker"])
     services.application_decide(application=application, granted=True, kind="dwelling",

@@ -6,7 +6,7 @@ import time_machine
 from django.core.exceptions import ValidationError
 
 from husly.accounts.models import Role
-from husly.allocation import services
+from husly.allocation import rules, services
 from husly.allocation.models import Allocation, ApplicationState, MoveInTask, TaskTemplate
 from husly.common.formats import date_long
 from husly.common.models import DomainEvent
@@ -319,11 +319,11 @@ def test_move_in_before_allocation_and_before_the_meeting_is_refused(flow):
 @time_machine.travel(TODAY)
 def test_preliminary_reply_is_due_a_month_after_registration(flow):
     application = register(flow, registered_on=datetime.date(2026, 2, 27))
-    assert services.preliminary_reply_due(application, today=datetime.date(2026, 3, 27))
-    assert not services.preliminary_reply_due(application, today=datetime.date(2026, 3, 26))
+    assert rules.preliminary_reply_due(application, today=datetime.date(2026, 3, 27))
+    assert not rules.preliminary_reply_due(application, today=datetime.date(2026, 3, 26))
     services.preliminary_reply_record(application=application, by=flow["officer"])
     application.refresh_from_db()
-    assert not services.preliminary_reply_due(application, today=TODAY)
+    assert not rules.preliminary_reply_due(application, today=TODAY)
 
 
 @time_machine.travel(TODAY)

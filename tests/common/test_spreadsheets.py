@@ -5,8 +5,8 @@ import io
 
 from openpyxl import load_workbook
 
+from husly.common.exports import table_response
 from husly.common.spreadsheets import cell_is_formula, cell_neutralise
-from husly.outcomes.exports import table_response
 
 
 def test_text_that_starts_like_a_formula_gets_an_apostrophe():

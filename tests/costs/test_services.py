@@ -54,7 +54,7 @@ def test_a_position_shared_50_50_is_recorded_with_one_event(municipality, units,
         ("Mestringsenheten", 50), ("NAV Sandnes", 50)]
     assert saved.holder == nav
     assert list(DomainEvent.objects.filter(name__startswith="funded_").values_list(
-        "name", flat=True)) == ["funded_position_created"]
+        "name", flat=True)) == ["funded_position.created"]
 
 
 def test_shares_not_adding_up_to_100_are_refused(municipality, units):
@@ -112,7 +112,7 @@ def test_editing_replaces_the_shares_and_a_refused_edit_keeps_the_old(municipali
     saved.refresh_from_db()
     assert saved.annual_cost == Decimal(800_000)
     assert saved.shares.count() == 3
-    assert DomainEvent.objects.filter(name="funded_position_changed").count() == 1
+    assert DomainEvent.objects.filter(name="funded_position.changed").count() == 1
 
 
 def test_the_summary_per_unit_is_the_hand_calculation(municipality, units):
@@ -161,7 +161,7 @@ def test_copying_a_year_copies_positions_and_shares(municipality, units):
     assert [(u.name, u.cost, u.fte) for u in after.units] == [
         (u.name, u.cost, u.fte) for u in before.units]
     assert FundingShare.objects.filter(position__year=2027).count() == 4
-    assert DomainEvent.objects.filter(name="funded_positions_copied").count() == 1
+    assert DomainEvent.objects.filter(name="funded_positions.copied").count() == 1
     # and a second copy to the same year is refused, leaving it as it was
     with pytest.raises(ValidationError) as refused:
         services.funded_position_copy_year(municipality=municipality, from_year=2026,

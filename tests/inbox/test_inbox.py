@@ -11,6 +11,7 @@ from django.urls import reverse
 from husly.access.models import AccessBasis, AccessLogEntry
 from husly.access.policy import resident_access, staff_context_for
 from husly.accounts.models import Role
+from husly.allocation import rules as allocation_rules
 from husly.allocation import services as allocation
 from husly.followup import services as followup
 from husly.inbox import selectors, services
@@ -219,7 +220,7 @@ def test_a_coordination_task_for_nav_is_done_from_nav_s_inbox(client, login, flo
 def _allocated(flow):
     application = allocation.application_register(
         applicant=flow["applicant"], officer_unit=flow["officer_unit"], by=flow["officer"])
-    if allocation.statement_required(application):
+    if allocation_rules.statement_required(application):
         allocation.statement_request(application=application, by=flow["officer"])
         allocation.statement_give(application=application, text="Ok", by=flow["worker"])
     allocation.application_decide(application=application, granted=True, kind="dwelling",

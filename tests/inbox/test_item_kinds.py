@@ -14,6 +14,7 @@ from husly.access.services import (
     consent_withdraw,
 )
 from husly.accounts.models import Role, Team
+from husly.allocation import rules as allocation_rules
 from husly.allocation import services as allocation
 from husly.board.services import review_record
 from husly.followup.services import plan_save
@@ -132,7 +133,7 @@ def test_a_month_old_application_asks_the_officer_for_a_preliminary_reply(flow):
 def test_an_offer_waits_for_its_answer_with_the_officer(flow):
     application = allocation.application_register(
         applicant=flow["applicant"], officer_unit=flow["officer_unit"], by=flow["officer"])
-    if allocation.statement_required(application):
+    if allocation_rules.statement_required(application):
         allocation.statement_request(application=application, by=flow["officer"])
         allocation.statement_give(application=application, text="Ok", by=flow["worker"])
     allocation.application_decide(application=application, granted=True, kind="dwelling",

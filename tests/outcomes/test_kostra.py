@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from husly.accounts.models import Role
+from husly.allocation import rules as allocation_rules
 from husly.allocation import services as allocation
 from husly.allocation.models import MoveInTask
 from husly.housing.models import DwellingKind
@@ -37,7 +38,7 @@ def _granted(flow, applicant, day):
     def act():
         application = allocation.application_register(
             applicant=applicant, officer_unit=flow["officer_unit"], by=flow["officer"])
-        if allocation.statement_required(application):
+        if allocation_rules.statement_required(application):
             allocation.statement_request(application=application, by=flow["officer"])
             allocation.statement_give(application=application, text="Ok", by=flow["worker"])
         allocation.application_decide(
