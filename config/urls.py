@@ -5,17 +5,18 @@ from husly.accounts.admin_site import site as admin_site
 from husly.api.api import api
 from husly.api.integration import integration_api
 from husly.web import views as web_views
+from husly.web.urls import app_urls
 
 urlpatterns = [
     path("", web_views.home, name="home"),
     path("helse/", web_views.health, name="health"),
     path("innboks/", include("husly.inbox.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
-    path("konto/", include("husly.accounts.urls")),
-    path("beboere/", include("husly.people.urls")),
-    path("boliger/", include("husly.housing.urls")),
-    path("tildeling/", include("husly.allocation.urls")),
-    path("oppfolging/", include("husly.followup.urls")),
+    path("konto/", include("husly.web.signin_urls")),
+    path("beboere/", include(app_urls("husly.people.urls"))),
+    path("boliger/", include(app_urls("husly.housing.urls"))),
+    path("tildeling/", include(app_urls("husly.allocation.urls"))),
+    path("oppfolging/", include(app_urls("husly.followup.urls"))),
     path("tavle/", include("husly.board.urls")),
     path("tilgang/", include("husly.access.urls")),
     path("resultater/troskap/", include("husly.fidelity.urls")),

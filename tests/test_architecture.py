@@ -39,3 +39,35 @@ def test_every_event_name_is_noun_dot_verb_and_every_subscriber_is_found():
             "husly.outcomes.subscribers.situation_changed",
             "husly.outcomes.subscribers.housed_by_tenancy",
             "husly.outcomes.subscribers.resettlement_after_unplanned_end"} <= keys
+
+
+def test_no_two_apps_import_each_other_even_through_others():
+    """The layers contract lets the top two layers import each other (":"); this keeps the
+    whole graph free of cycles, and of imports of another app tucked inside a function."""
+    from bench.import_graph import graph, strongly_connected
+
+    # The control: a cycle through three apps is found
+    assert strongly_connected({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [
+        ["a", "b", "c"]]
+    edges, local = graph()
+    assert "people" in edges["housing"], "the graph lost the imports it should see"
+    assert strongly_connected(edges) == []
+    # Django wants an app's start-up wiring inside AppConfig.ready()
+    assert [(a, b) for a, b, path in local if path.name != "apps.py"] == []
+
+
+def test_no_module_imports_husly_inside_a_function():
+    """Within an app too: an import inside a function hides a cycle between modules."""
+    import ast
+
+    root = Path(__file__).resolve().parent.parent / "husly"
+    found = []
+    for path in sorted(root.rglob("*.py")):
+        if "migrations" in path.parts or path.name == "apps.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                found += [f"{path.relative_to(root)}:{inner.lineno}" for inner in ast.walk(node)
+                          if isinstance(inner, ast.ImportFrom) and inner.level == 0
+                          and (inner.module or "").startswith("husly")]
+    assert found == []

@@ -15,7 +15,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Q, QuerySet
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -245,10 +247,17 @@ class ResidentAccess:
         return category in self.categories
 
 
+def _resident_model():
+    """The resident, as the access app's own relations name it ("people.Resident"). The
+    kernel knows that residents and their cases exist, as its consents and emergency accesses
+    point at them; it takes their models from Django's app registry by that name instead of
+    importing the people app, which builds on the kernel (ADR 0031)."""
+    return BreakGlass._meta.get_field("resident").related_model
+
+
 def _work_relation_q(staff: StaffContext, now) -> Q:
     """Subqueries rather than joins: an OR over joined tables makes PostgreSQL scan them all."""
-    from husly.people.models import Case
-
+    Case = _resident_model()._meta.get_field("cases").related_model  # noqa: N806 - a model
     user = staff.user
     team_ids = user.team_memberships.filter(
         team__municipality=staff.municipality).values("team_id")
@@ -262,10 +271,21 @@ def _work_relation_q(staff: StaffContext, now) -> Q:
     )
 
 
+def resident_in_municipality(staff: StaffContext, pk: int):
+    """The resident `pk` of the staff member's municipality, or 404: a resident of another
+    municipality is not found at all, never refused (403)."""
+    if staff.municipality is None:
+        raise Http404
+    try:
+        return _resident_model().objects.select_related("team", "primary_contact").get(
+            pk=pk, municipality=staff.municipality)
+    except ObjectDoesNotExist:
+        raise Http404 from None
+
+
 def residents_visible(staff: StaffContext) -> QuerySet:
     """Residents this staff member may find in lists and search: a work relation is needed."""
-    from husly.people.models import Resident
-
+    Resident = _resident_model()  # noqa: N806 - a model
     if staff.municipality is None or not staff.roles & ROLES_READING_RESIDENTS:
         return Resident.objects.none()
     return Resident.objects.filter(municipality=staff.municipality).filter(
@@ -428,14 +448,13 @@ def may_complete_work_order(staff: StaffContext, work_order) -> bool:
     return Role.CARETAKER in staff.roles or Role.PROPERTY_MANAGER in staff.roles
 
 
-def work_orders_visible(staff: StaffContext):
-    """Caretakers see the dwelling, the order and the resident's name and phone: the
-    selector hands over only those fields of the resident (rule 7)."""
-    from husly.housing.models import WorkOrder
-
+def work_orders_visible(staff: StaffContext, orders: QuerySet) -> QuerySet:
+    """The work orders (of `orders`, the housing app's) this staff member may see. Caretakers
+    see the dwelling, the order and the resident's name and phone: the selector hands over
+    only those fields of the resident (rule 7)."""
     if staff.municipality is None or not staff.may_open("work_orders"):
-        return WorkOrder.objects.none()
-    orders = WorkOrder.objects.filter(municipality=staff.municipality)
+        return orders.none()
+    orders = orders.filter(municipality=staff.municipality)
     if staff.roles <= {Role.CARETAKER}:
         # A caretaker sees their own orders and the shared pool, not a colleague's.
         orders = orders.filter(Q(assigned_to=staff.user) | Q(assigned_to__isnull=True))

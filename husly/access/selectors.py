@@ -10,12 +10,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from husly.access.models import (
+    AccessBasis,
     AccessListReadResident,
     AccessLogEntry,
     BreakGlass,
     Consent,
     ListKind,
+    RetentionSettings,
 )
+from husly.access.policy import access_review_team_ids
+from husly.accounts.models import TeamMembership, Unit, User
 from husly.common import persondata
 from husly.common.businessdays import add_months, norwegian_holidays
 from husly.common.models import Category
@@ -38,7 +42,6 @@ def access_log_for(*, resident):
 
 def _team_scope(team_ids):
     """Reads of residents on these teams, or by their members."""
-    from husly.accounts.models import TeamMembership
 
     members = TeamMembership.objects.filter(team_id__in=team_ids).values("user_id")
     return Q(resident__team_id__in=team_ids) | Q(user_id__in=members)
@@ -56,8 +59,6 @@ def access_log_by_day(*, resident) -> list[dict]:
     """The log grouped by local day, reader, unit, information and basis, with counts; the
     lists that showed the resident's name grouped the same way by list, since "who saw me"
     includes those who saw the name in a list."""
-    from husly.access.models import AccessBasis
-    from husly.accounts.models import Unit, User
 
     rows = list(
         AccessLogEntry.objects.filter(resident=resident)
@@ -110,7 +111,6 @@ def break_glass_reviewed(*, municipality, team_ids, since):
 
 def many_residents_in_an_hour(*, municipality, team_ids, since):
     """Staff who opened many different residents within one clock hour."""
-    from husly.accounts.models import TeamMembership
 
     members = TeamMembership.objects.filter(team_id__in=team_ids).values("user_id")
     return list(
@@ -142,8 +142,6 @@ def outside_working_hours(*, municipality, team_ids, since, today):
 
 
 def access_review(*, staff):
-    from husly.access.policy import access_review_team_ids
-
     municipality, team_ids = staff.municipality, access_review_team_ids(staff)
     now = timezone.now()
     since = now - datetime.timedelta(days=REVIEW_DAYS)
@@ -161,8 +159,6 @@ def access_review(*, staff):
 
 
 def break_glass_open_count(*, staff) -> int:
-    from husly.access.policy import access_review_team_ids
-
     return break_glass_open_for_review(
         municipality=staff.municipality, team_ids=access_review_team_ids(staff)).count()
 
@@ -182,8 +178,6 @@ def retention_due(*, municipality, today):
     declared to keep them active after it (PersonData.keeps_active: a case closed after it,
     a tenancy or agreement running after it, an open application as applicant or household
     member). Split into those to anonymise and those to keep."""
-    from husly.access.services import retention_settings_for
-
     years = retention_settings_for(municipality).years_after_end
     cutoff = add_months(today, -12 * years)
     resident = OuterRef("pk")
@@ -204,3 +198,9 @@ def retention_counts(*, municipality):
         "anonymised": residents.filter(anonymised_on__isnull=False).count(),
         "preserved": residents.filter(preserved_for_archive_on__isnull=False).count(),
     }
+
+
+def retention_settings_for(municipality) -> RetentionSettings:
+    """The municipality's retention settings; the defaults until it has saved its own."""
+    return (RetentionSettings.objects.filter(municipality=municipality).first()
+            or RetentionSettings(municipality=municipality))

@@ -25,13 +25,20 @@ from husly.access.models import (
     RetentionSettings,
 )
 from husly.access.policy import (
+    UNIT_CATEGORIES,
     ResidentAccess,
     StaffContext,
+    access_review_team_ids,
     break_glass_duration,
     categories_held_by,
     may_break_glass,
     may_review_access,
     resident_access,
+)
+from husly.access.selectors import (
+    break_glass_open_for_review,
+    retention_due,
+    retention_settings_for,
 )
 from husly.common import persondata
 from husly.common.events import event_record, settings_save
@@ -61,7 +68,6 @@ def access_log_record(
 
 def _reading_unit(staff: StaffContext, access: ResidentAccess):
     """The unit through which the categories were read, for the letter to the resident."""
-    from husly.access.policy import UNIT_CATEGORIES
 
     return next((u for u in staff.units if UNIT_CATEGORIES[u.kind] & access.categories),
                 staff.units[0] if staff.units else None)
@@ -286,9 +292,6 @@ def break_glass_start(*, staff: StaffContext, resident, reason: str,
 @transaction.atomic
 def break_glass_review(*, staff: StaffContext, break_glass: BreakGlass, outcome: str,
                        note: str = "") -> BreakGlass:
-    from husly.access.policy import access_review_team_ids
-    from husly.access.selectors import break_glass_open_for_review
-
     glass = BreakGlass.objects.select_for_update().get(pk=break_glass.pk)
     in_scope = break_glass_open_for_review(
         municipality=staff.municipality, team_ids=access_review_team_ids(staff),
@@ -313,10 +316,6 @@ def break_glass_review(*, staff: StaffContext, break_glass: BreakGlass, outcome:
     event_record(name="break_glass.reviewed", actor=staff.user, target=glass,
                  changes={"outcome": outcome})
     return glass
-
-
-def retention_settings_for(municipality) -> RetentionSettings:
-    return RetentionSettings.objects.get_or_create(municipality=municipality)[0]
 
 
 def retention_settings_save(*, municipality, years_after_end: int, by) -> RetentionSettings:
@@ -353,7 +352,6 @@ def retention_apply(*, municipality, by=None, today: datetime.date | None = None
     """Anonymise the residents whose time is up, except those with records from drug-related
     or psychosocial care: archive rules require those kept, so they are marked to be kept
     and never anonymised or deleted. Nothing is ever hard-deleted, the access log included."""
-    from husly.access.selectors import retention_due
 
     today = today or timezone.localdate()
     due = retention_due(municipality=municipality, today=today)

@@ -21,25 +21,25 @@ from husly.access.forms import (
     RetentionSettingsForm,
 )
 from husly.access.models import BreakGlass, Consent, ListKind
+from husly.access.pages import resident_refused
 from husly.access.policy import (
     break_glass_duration,
     may_break_glass,
     may_handle_resident_rights,
     may_manage_consent,
     resident_access,
+    resident_in_municipality,
 )
 from husly.common.documents import pdf_from_html, pdf_response
 from husly.common.models import WrittenLanguage
 from husly.common.views import service_call
-from husly.people.selectors import resident_get
-from husly.people.views import resident_refused
 
 
 def _resident_with(request, pk: int, allowed):
     """The resident, if `allowed(staff, access)`; a resident without a relation gets the
     page that offers emergency access, never the data."""
     staff = request.staff
-    resident = resident_get(staff=staff, pk=pk)
+    resident = resident_in_municipality(staff, pk)
     access = resident_access(staff, resident)
     if not access.allowed:
         return resident, access, resident_refused(request, resident, access)
@@ -112,7 +112,7 @@ def consent_attachment(request, pk: int):
 @page("break_glass")
 def break_glass(request, pk: int):
     staff = request.staff
-    resident = resident_get(staff=staff, pk=pk)
+    resident = resident_in_municipality(staff, pk)
     access = resident_access(staff, resident)
     if access.allowed:
         return redirect("people:resident_detail", pk=pk)
@@ -249,7 +249,7 @@ def break_glass_review(request, pk: int):
 @page("retention")
 def retention(request):
     staff = request.staff
-    settings = services.retention_settings_for(staff.municipality)
+    settings = selectors.retention_settings_for(staff.municipality)
     form = RetentionSettingsForm(request.POST or None,
                                  initial={"years_after_end": settings.years_after_end})
     if request.method == "POST":

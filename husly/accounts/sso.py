@@ -28,7 +28,10 @@ from joserfc.errors import JoseError
 from joserfc.jwk import ECKey, JWKRegistry, RSAKey
 
 from husly.accounts import services
-from husly.accounts.middleware import SESSION_SSO_USER
+
+# The Husly user's id, set when single sign-on opened the session: the provider asked for the
+# second factor, so accounts.middleware.two_factor_passed lets the session through.
+SESSION_SSO_USER = "husly_sso_user"
 
 log = logging.getLogger(__name__)
 

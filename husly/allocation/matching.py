@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from husly.housing.models import DwellingKind, TenancyEndReason
+from husly.housing.models import DwellingKind, Tenancy, TenancyEndReason
 
 
 @dataclass
@@ -78,7 +78,6 @@ def dwelling_fit(application, dwelling, earlier_unplanned_ends: int = 0) -> Fit:
 def unplanned_ends_by_resident(resident_ids) -> dict[int, int]:
     from django.db.models import Count
 
-    from husly.housing.models import Tenancy
 
     rows = (Tenancy.objects.filter(residents__in=resident_ids,
                                    end_reason__in=TenancyEndReason.unplanned())

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from husly.access.policy import StaffContext, residents_visible, statement_reading
 from husly.access.services import resident_read
+from husly.allocation.matching import dwelling_fit, unplanned_ends_by_resident
 from husly.allocation.models import (
     Allocation,
     AllocationCriterion,
@@ -261,7 +262,6 @@ def all_criteria(*, municipality):
 def applicants_for_dwelling(*, staff: StaffContext, dwelling, limit: int = 10):
     """Granted applicants waiting for an offer, ranked by how well this dwelling fits them.
     Only applicants the staff member has a work relation to are listed."""
-    from husly.allocation.matching import dwelling_fit, unplanned_ends_by_resident
 
     waiting = list(applications_visible(staff).filter(state__in=[S.DECIDED, S.DECLINED],
                                                       decision__granted=True)

@@ -18,23 +18,21 @@ from husly.access.policy import (
     resident_shows_address,
     residents_visible,
     statement_consent_in_force,
-    statement_missing_consent,
     statement_writer_access,
 )
 from husly.access.services import list_read_record, resident_read
+from husly.accounts.models import User
 from husly.accounts.selectors import staff_in_units
-from husly.allocation import forms, letters, matching, rules, selectors, services
-from husly.allocation.models import ApplicationState, DeclineReason, MoveInTask
+from husly.allocation import forms, letters, rules, selectors, services
+from husly.allocation.models import ApplicationState, MoveInTask
 from husly.common.deadlines import deadline_state
 from husly.common.documents import pdf_response
-from husly.common.models import Category
 from husly.common.views import service_call
-from husly.outcomes.selectors import resettlements_for
 
 S = ApplicationState
 
 
-def _application_with_access(request, pk, view: str = ""):
+def application_with_access(request, pk, view: str = ""):
     """The application, if the staff member has a work relation to the applicant. A page
     (`view`) shown on GET reads the applicant and is logged; a POST that redirects is
     recorded by its event, and the page it lands on logs its own read."""
@@ -97,71 +95,10 @@ def application_create(request):
     return render(request, "allocation/application_form.html", {"form": form})
 
 
-@page("application")
-def application_detail(request, pk: int):
-    staff = request.staff
-    application, access = _application_with_access(request, pk)
-    resident_read(staff=staff, resident=application.applicant, access=access,
-                  view="application_detail")
-    may_manage = staff.may_open("allocation_manage")
-    statement_access = selectors.statement_read(staff=staff, application=application,
-                                                access=access)
-    missing_consent = statement_missing_consent(staff, application, access)
-    consent_in_force = statement_consent_in_force(application)
-    context = {"application": application, "access": access,
-               "reads_housing": access.reads(Category.HOUSING),
-               "statement_access": statement_access,
-               "statement_missing_consent": missing_consent,
-               "consent_in_force": consent_in_force,
-               "consent_form": (forms.StatementConsentForm()
-                                if may_manage and not consent_in_force
-                                and access.reads(Category.HOUSING) else None),
-               "may_manage": may_manage,
-               "may_write_statement": staff.may_open("statement_write"),
-               "S": S, "decline_reasons": DeclineReason.choices}
-    statement = getattr(application, "statement", None)
-    context["statement"] = statement
-    if statement and not statement.given_on:
-        context["statement_state"] = deadline_state(statement.due_on, done=False,
-                                                    today=timezone.localdate())
-    if access.reads(Category.HOUSING):
-        assessments = {a.criterion_id: a.verdict for a in application.assessments.all()}
-        context["assessment_form"] = forms.AssessmentForm(
-            criteria=selectors.criteria(municipality=application.municipality),
-            current=assessments)
-        context["decision"] = getattr(application, "decision", None)
-        context["offers"] = list(application.offers.select_related("dwelling"))
-        if application.state == S.ACCEPTED:
-            accepted = next((o for o in context["offers"]
-                             if o.answer == o.Answer.ACCEPTED), None)
-            context["allocate_form"] = forms.AllocateForm(
-                business_days=selectors.settings_for(
-                    application.municipality).meeting_business_days,
-                accepted_on=accepted.answered_on if accepted else None)
-        context["reply_due"] = rules.preliminary_reply_due(application)
-        context["statement_required"] = rules.statement_required(application)
-        context["resettlements"] = list(resettlements_for(resident=application.applicant))
-    allocation = getattr(application, "allocation", None)
-    if allocation is not None:
-        tasks = list(allocation.tasks.select_related("unit", "assigned_to", "work_order"))
-        for task in tasks:
-            task.is_done = rules.task_is_done(task)
-            task.deadline_state = deadline_state(task.due_on, done=task.is_done,
-                                                 today=timezone.localdate())
-            task.may_complete = may_complete_task(staff, task) and not task.work_order_id
-        context.update({
-            "allocation": allocation, "tasks": tasks,
-            "meeting_state": deadline_state(allocation.meeting_deadline,
-                                            done=allocation.meeting.held_on is not None,
-                                            today=timezone.localdate()),
-        })
-    return render(request, "allocation/application_detail.html", context)
-
-
 @require_POST
 @page("allocation_manage")
 def assess(request, pk: int):
-    application, _access = _application_with_access(request, pk)
+    application, _access = application_with_access(request, pk)
     form = forms.AssessmentForm(request.POST, criteria=selectors.criteria(
         municipality=application.municipality), current={})
     if form.is_valid():
@@ -177,7 +114,7 @@ def assess(request, pk: int):
 @require_POST
 @page("allocation_manage")
 def statement_request(request, pk: int):
-    application, _access = _application_with_access(request, pk)
+    application, _access = application_with_access(request, pk)
     service_call(request, lambda: services.statement_request(application=application,
                                                      by=request.staff.user),
          _("The follow-up unit is asked for its statement."))
@@ -187,7 +124,7 @@ def statement_request(request, pk: int):
 @require_POST
 @page("allocation_manage")
 def statement_consent(request, pk: int):
-    application, _access = _application_with_access(request, pk)
+    application, _access = application_with_access(request, pk)
     form = forms.StatementConsentForm(request.POST)
     if form.is_valid():
         service_call(request, lambda: services.application_statement_consent_record(
@@ -264,7 +201,7 @@ def joint_meeting(request, pk: int):
 
 @page("allocation_manage")
 def decide(request, pk: int):
-    application, access = _application_with_access(request, pk, "decide")
+    application, access = application_with_access(request, pk, "decide")
     lease_lengths = selectors.settings_for(application.municipality).lease_lengths_months
     form = forms.DecisionForm(request.POST or None, lease_lengths=lease_lengths)
     if request.method == "POST" and form.is_valid():
@@ -282,7 +219,7 @@ def decide(request, pk: int):
 
 @page("allocation_manage")
 def decision_letter(request, pk: int):
-    application, access = _application_with_access(request, pk)
+    application, access = application_with_access(request, pk)
     decision = getattr(application, "decision", None)
     if decision is None:
         messages.error(request, _("There is no decision yet."))
@@ -295,7 +232,7 @@ def decision_letter(request, pk: int):
 
 @page("allocation_manage")
 def preliminary_reply_letter(request, pk: int):
-    application, _access = _application_with_access(request, pk, "preliminary_reply_letter")
+    application, _access = application_with_access(request, pk, "preliminary_reply_letter")
     return pdf_response(letters.preliminary_reply_pdf(application),
                          f"forelopig-svar-{application.pk}.pdf")
 
@@ -303,51 +240,17 @@ def preliminary_reply_letter(request, pk: int):
 @require_POST
 @page("allocation_manage")
 def preliminary_reply(request, pk: int):
-    application, _access = _application_with_access(request, pk)
+    application, _access = application_with_access(request, pk)
     service_call(request, lambda: services.preliminary_reply_record(application=application,
                                                             by=request.staff.user),
          _("The preliminary reply is recorded as sent."))
     return redirect("allocation:application_detail", pk=pk)
 
 
-@page("allocation_manage")
-def offer_make(request, pk: int):
-    staff = request.staff
-    application, _access = _application_with_access(request, pk, "offer_make")
-    dwellings = selectors.vacant_dwellings(municipality=staff.municipality)
-    unplanned = matching.unplanned_ends_by_resident([application.applicant_id]).get(
-        application.applicant_id, 0)
-    ranked = []
-    for dwelling in dwellings:
-        fit = matching.dwelling_fit(application, dwelling, unplanned)
-        if not fit.excluded:
-            ranked.append((fit.score, dwelling.pk, dwelling, fit))
-    ranked.sort(key=lambda r: (-r[0], r[1]))
-    ranked = ranked[:15]
-    chosen = request.GET.get("bolig")
-    form = forms.OfferForm(request.POST or None,
-                           dwellings=dwellings.filter(pk__in=[r[1] for r in ranked]),
-                           initial={"dwelling": chosen})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.offer_make(application=application, dwelling=form.cleaned_data["dwelling"],
-                                answer_by=form.cleaned_data["answer_by"], by=staff.user)
-        except ValidationError as exc:
-            form.add_service_error(exc)
-        else:
-            messages.success(request, _("The dwelling is offered."))
-            return redirect("allocation:application_detail", pk=pk)
-    return render(request, "allocation/offer_form.html", {
-        "resettlements": list(resettlements_for(resident=application.applicant)),
-        "form": form, "application": application,
-        "suggestions": [(d, fit) for _score, _pk, d, fit in ranked],
-    })
-
-
 @require_POST
 @page("allocation_manage")
 def offer_viewing(request, pk: int):
-    application, _access = _application_with_access(request, pk)
+    application, _access = application_with_access(request, pk)
     form = forms.ViewingForm(request.POST)
     if form.is_valid():
         service_call(request, lambda: services.offer_viewing_record(
@@ -362,7 +265,7 @@ def offer_viewing(request, pk: int):
 @require_POST
 @page("allocation_manage")
 def offer_answer(request, pk: int):
-    application, _access = _application_with_access(request, pk)
+    application, _access = application_with_access(request, pk)
     form = forms.AnswerForm(request.POST)
     if form.is_valid():
         service_call(request, lambda: services.offer_answer(
@@ -377,7 +280,7 @@ def offer_answer(request, pk: int):
 @require_POST
 @page("allocation_manage")
 def allocate(request, pk: int):
-    application, _access = _application_with_access(request, pk)
+    application, _access = application_with_access(request, pk)
     form = forms.AllocateForm(request.POST)
     if form.is_valid():
         service_call(request, lambda: services.allocation_register(
@@ -392,7 +295,7 @@ def allocate(request, pk: int):
 @require_POST
 @page("allocation_manage")
 def meeting_schedule(request, pk: int):
-    application, _access = _application_with_access(request, pk)
+    application, _access = application_with_access(request, pk)
     form = forms.ScheduleForm(request.POST)
     if form.is_valid():
         service_call(request, lambda: services.joint_meeting_schedule(
@@ -406,7 +309,7 @@ def meeting_schedule(request, pk: int):
 
 @page("allocation_manage")
 def meeting_hold(request, pk: int):
-    application, access = _application_with_access(request, pk)
+    application, access = application_with_access(request, pk)
     try:
         allocation = selectors.allocation_of(application)
     except ValidationError as exc:
@@ -455,7 +358,7 @@ def task_complete(request, pk: int):
 
 @page("allocation_manage")
 def move_in(request, pk: int):
-    application, access = _application_with_access(request, pk)
+    application, access = application_with_access(request, pk)
     try:
         allocation = selectors.allocation_of(application)
     except ValidationError as exc:
@@ -481,7 +384,7 @@ def move_in(request, pk: int):
 @require_POST
 @page("allocation_manage")
 def withdraw(request, pk: int):
-    application, _access = _application_with_access(request, pk)
+    application, _access = application_with_access(request, pk)
     service_call(request, lambda: services.application_withdraw(application=application,
                                                         by=request.staff.user),
          _("The application is withdrawn."))
@@ -500,78 +403,9 @@ def my_tasks(request):
     return render(request, "allocation/my_tasks.html", {"tasks": tasks})
 
 
-@page("allocation_settings")
-def settings_page(request):
-    staff = request.staff
-    municipality = staff.municipality
-    current = selectors.settings_for(municipality)
-    settings_form = forms.SettingsForm(
-        request.POST if request.POST.get("form") == "settings" else None,
-        initial={"lease_lengths": ", ".join(str(m) for m in current.lease_lengths_months),
-                 "statement_due_days": current.statement_due_days,
-                 "meeting_business_days": current.meeting_business_days,
-                 "offer_answer_days": current.offer_answer_days,
-                 "appeal_body": current.appeal_body, "contact": current.contact})
-    criterion_form = forms.CriterionForm(
-        request.POST if request.POST.get("form") == "criterion" else None)
-    template_form = forms.TaskTemplateForm(
-        request.POST if request.POST.get("form") == "template" else None)
-    from husly.followup import services as followup_services
-    from husly.followup.forms import FollowUpSettingsForm
-
-    followup_current = followup_services.settings_for(municipality)
-    followup_form = FollowUpSettingsForm(
-        request.POST if request.POST.get("form") == "followup" else None,
-        initial={"coordination_business_days": followup_current.coordination_business_days,
-                 "weeks_planned_ahead": followup_current.weeks_planned_ahead})
-    if request.method == "POST":
-        done = False
-        if settings_form.is_bound and settings_form.is_valid():
-            data = dict(settings_form.cleaned_data)
-            data["lease_lengths_months"] = data.pop("lease_lengths")
-            services.allocation_settings_save(municipality=municipality, by=staff.user, **data)
-            done = True
-        elif followup_form.is_bound and followup_form.is_valid():
-            followup_services.followup_settings_save(municipality=municipality, by=staff.user,
-                                                     **followup_form.cleaned_data)
-            done = True
-        elif criterion_form.is_bound and criterion_form.is_valid():
-            services.criterion_create(municipality=municipality, by=staff.user,
-                                      text=criterion_form.cleaned_data["text"],
-                                      order=selectors.criteria(municipality=municipality).count())
-            done = True
-        elif template_form.is_bound and template_form.is_valid():
-            services.task_template_create(
-                municipality=municipality, by=staff.user, **template_form.cleaned_data,
-                order=selectors.task_templates(municipality=municipality).count())
-            done = True
-        elif request.POST.get("form") == "retire":
-            criterion = get_object_or_404(selectors.all_criteria(municipality=municipality),
-                                          pk=request.POST.get("criterion"))
-            services.criterion_set_active(criterion=criterion, active=not criterion.active,
-                                          by=staff.user)
-            done = True
-        elif request.POST.get("form") == "remove_template":
-            template = get_object_or_404(selectors.task_templates(municipality=municipality),
-                                         pk=request.POST.get("template"))
-            services.task_template_remove(template=template, by=staff.user)
-            done = True
-        if done:
-            messages.success(request, _("Saved."))
-            return redirect("allocation:settings")
-    return render(request, "allocation/settings.html", {
-        "settings_form": settings_form, "criterion_form": criterion_form,
-        "template_form": template_form, "followup_form": followup_form,
-        "criteria": selectors.all_criteria(municipality=municipality),
-        "templates": selectors.task_templates(municipality=municipality),
-    })
-
-
 @require_POST
 @page("tasks")
 def task_reassign(request, pk: int):
-    from husly.accounts.models import User
-
     staff = request.staff
     task = get_object_or_404(MoveInTask.objects.select_related("allocation"), pk=pk,
                              allocation__municipality=staff.municipality)

@@ -20,7 +20,7 @@ from husly.api import schemas
 from husly.common.businessdays import week_start
 from husly.common.models import Category
 from husly.followup import selectors, services
-from husly.followup.models import PlanKind, Visit
+from husly.followup.models import FollowUpAgreement, PlanKind, Visit
 from husly.housing import selectors as housing_selectors
 from husly.housing import services as housing
 from husly.people import selectors as people_selectors
@@ -94,8 +94,6 @@ def agreement_create(request, pk: int, payload: schemas.AgreementIn):
 @router.post("/agreements/{pk}/health-care", response={200: schemas.AgreementOut, **ERRORS},
              url_name="health_care")
 def health_care(request, pk: int, payload: schemas.HealthCareIn):
-    from husly.followup.models import FollowUpAgreement
-
     agreement = get_object_or_404(FollowUpAgreement, pk=pk,
                                   municipality=request.staff.municipality)
     _followup_resident(request, agreement.resident_id, "api_agreement")

@@ -157,3 +157,10 @@ def red_board_figures(*, team) -> dict:
     return {"now": sum(1 for _on, off in entries if off is None), "total": len(entries),
             "average_days": round(sum(days) / len(days), 1) if days else None}
 
+
+
+def red_board_of_my_teams(*, staff: StaffContext):
+    """The residents on the red board of the teams the staff member is in, now."""
+    return (RedBoardEntry.objects.filter(
+        team__memberships__user=staff.user, taken_off_at__isnull=True,
+        municipality=staff.municipality).select_related("resident", "team"))

@@ -6,6 +6,8 @@ import time
 from django.db import DatabaseError, connection
 from django.db.migrations.executor import MigrationExecutor
 
+from husly.common.events import deliveries_failed_count
+
 # Once the schema has been seen complete, a process does not look again: migrations are applied
 # before the new code starts (docs/deploy.md), never under a running process.
 _schema_complete = False
@@ -46,7 +48,6 @@ def health_report() -> tuple[bool, dict]:
         healthy = pending == 0
         if healthy:
             # Visible, not fatal: the web still serves while a subscriber is being fixed.
-            from husly.common.events import deliveries_failed_count
 
             report["events_undelivered"] = deliveries_failed_count()
     report["status"] = "ok" if healthy else "unavailable"

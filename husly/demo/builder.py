@@ -12,15 +12,25 @@ from django.db import transaction
 from django.utils import timezone
 from faker import Faker
 
-from husly.access.models import ConsentForm
-from husly.access.services import consent_record
+from husly.access.models import AccessLogEntry, ConsentForm
+from husly.access.policy import resident_access, staff_context_for
+from husly.access.services import break_glass_start, consent_record
 from husly.accounts import services as accounts
 from husly.accounts.models import Role, UnitKind
 from husly.allocation import services as allocation
+from husly.allocation.selectors import vacant_dwellings
+from husly.board import services as board
 from husly.common.models import Category, Municipality
+from husly.costs.demo import costs_demo
 from husly.demo.identities import synthetic_national_id
+from husly.fidelity.demo import fidelity_demo
+from husly.financing.demo import financing_demo
+from husly.followup import services as followup
+from husly.followup.models import VisitStatus
+from husly.forum.demo import forum_demo
+from husly.guidance.demo import guidance_demo
 from husly.housing import services as housing
-from husly.housing.models import DwellingKind, DwellingStatus, TenancyEndReason
+from husly.housing.models import DwellingKind, DwellingStatus, Tenancy, TenancyEndReason
 from husly.outcomes import services as outcome_services
 from husly.people import services as people
 from husly.people.models import Background, HousingSituation, ProtectedAddress, Resident
@@ -149,19 +159,14 @@ def demo_build(*, residents: int = 400, seed: int = 2026) -> Municipality:
         outcome_services.population_record(municipality=municipality, year=year,
                                            inhabitants=inhabitants, by=staff["leder"])
         inhabitants += rng.randint(500, 1100)
-    from husly.fidelity.demo import fidelity_demo
 
     fidelity_demo(municipality, hf_team, staff["leder"])
-    from husly.forum.demo import forum_demo
 
     forum_demo(municipality, staff)
-    from husly.financing.demo import financing_demo
 
     financing_demo(municipality, staff)
-    from husly.guidance.demo import guidance_demo
 
     guidance_demo(municipality, staff)
-    from husly.costs.demo import costs_demo
 
     costs_demo(municipality, staff)
     return municipality
@@ -404,8 +409,6 @@ def _allocation_setup(municipality):
 
 def _applications(*, municipality, rng, today, staff, units, team):
     """Applications from homeless residents of the Housing First team, in every stage."""
-    from husly.allocation.selectors import vacant_dwellings
-    from husly.people.models import Resident
 
     officer, worker, nav = staff["bolig"], staff["miljo"], staff["nav"]
     applicants = list(Resident.objects.filter(
@@ -505,10 +508,6 @@ PLAN_GOALS = [
 def _agreements(*, municipality, rng, today, staff):
     """Follow-up agreements for housed residents followed by a team, with ten weeks of
     visits: most done, some missed (so the alerts show), one health-care opt-out."""
-    from husly.followup import services as followup
-    from husly.followup.models import VisitStatus
-    from husly.housing.models import Tenancy
-    from husly.people.models import Resident
 
     housed = Tenancy.objects.current(on=today).values("residents")
     residents = list(Resident.objects.filter(municipality=municipality, pk__in=housed,
@@ -561,8 +560,6 @@ def _agreements(*, municipality, rng, today, staff):
 
 def _board(*, municipality, team, staff):
     """Two residents on the red board (one since taken off) and a few reviews this cycle."""
-    from husly.board import services as board
-    from husly.people.models import Resident
 
     followed = list(Resident.objects.filter(municipality=municipality, team=team)
                     .exclude(primary_contact__isnull=True).order_by("id")[:12])
@@ -585,10 +582,6 @@ def _board(*, municipality, team, staff):
 def _access_history(*, municipality, rng, team, staff, other):
     """Sixty days of reads of the team's residents, a few in the evening, and one emergency
     access the team leader has not reviewed yet: the access log and the review have content."""
-    from husly.access.models import AccessLogEntry
-    from husly.access.policy import resident_access, staff_context_for
-    from husly.access.services import break_glass_start
-    from husly.people.models import Resident
 
     followed = list(Resident.objects.filter(municipality=municipality, team=team)
                     .order_by("id")[:40])

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Avg, Count, Sum
+from django.db.models import Avg, Count, Q, Sum
 
 from husly.fidelity.models import (
     AssessmentStatus,
@@ -159,3 +159,19 @@ def team_history(*, team, up_to: int | None = None,
         "rows": [{"year": year, "means": [means.get((year, d.pk)) for d in domain_list],
                   "overall": totals.get(year)} for year in years],
     }
+
+
+def scorable_items(assessment: FidelityAssessment):
+    """The items of an assessment: the active ones, and any retired item it already scored."""
+    return FidelityItem.objects.filter(
+        Q(active=True) | Q(scores__assessment=assessment),
+        municipality_id=assessment.municipality_id,
+    ).select_related("domain").distinct().order_by("domain__order", "domain_id", "order", "id")
+
+
+def missing_items(assessment: FidelityAssessment) -> list[FidelityItem]:
+    """Active items without a score in the assessment."""
+    scored = set(assessment.scores.filter(score__isnull=False).values_list("item_id", flat=True))
+    return [item for item in FidelityItem.objects.filter(
+        municipality_id=assessment.municipality_id, active=True).select_related("domain")
+        .order_by("domain__order", "order", "id") if item.pk not in scored]

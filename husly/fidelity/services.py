@@ -17,6 +17,7 @@ from husly.fidelity.models import (
     FidelityItem,
     FidelityScore,
 )
+from husly.fidelity.selectors import missing_items, scorable_items
 
 FIRST_YEAR = 2000
 TEXT_MAX = FidelityItem._meta.get_field("text").max_length
@@ -117,16 +118,6 @@ def _require_draft(assessment: FidelityAssessment):
                                 "the scores.") % {"year": assessment.year})
 
 
-def scorable_items(assessment: FidelityAssessment):
-    """The items of an assessment: the active ones, and any retired item it already scored."""
-    from django.db.models import Q
-
-    return FidelityItem.objects.filter(
-        Q(active=True) | Q(scores__assessment=assessment),
-        municipality_id=assessment.municipality_id,
-    ).select_related("domain").distinct().order_by("domain__order", "domain_id", "order", "id")
-
-
 @transaction.atomic
 def fidelity_scores_save(*, assessment: FidelityAssessment, scores: dict, by,
                          assessed_on: datetime.date | None = None) -> FidelityAssessment:
@@ -176,14 +167,6 @@ def fidelity_scores_save(*, assessment: FidelityAssessment, scores: dict, by,
     event_record(name="fidelity.scores_saved", actor=by, target=assessment,
                  changes={"scored": saved, "assessed_on": assessment.assessed_on})
     return assessment
-
-
-def missing_items(assessment: FidelityAssessment) -> list[FidelityItem]:
-    """Active items without a score in the assessment."""
-    scored = set(assessment.scores.filter(score__isnull=False).values_list("item_id", flat=True))
-    return [item for item in FidelityItem.objects.filter(
-        municipality_id=assessment.municipality_id, active=True).select_related("domain")
-        .order_by("domain__order", "order", "id") if item.pk not in scored]
 
 
 @transaction.atomic

@@ -173,7 +173,7 @@ def assessment(request, pk: int):
         "chart": _history_chart(history, _scale_top(assessment)),
         "mean": _number(result.mean), "percent": _percent(result.percent),
         "groups": groups, "may_manage": request.staff.may_open("fidelity_manage"),
-        "missing": services.missing_items(assessment) if not assessment.is_completed else [],
+        "missing": selectors.missing_items(assessment) if not assessment.is_completed else [],
     })
 
 
@@ -185,7 +185,7 @@ def score(request, pk: int):
         messages.info(request, _("The assessment is completed. Reopen it to change the "
                                  "scores."))
         return redirect("fidelity:assessment", pk=assessment.pk)
-    items = list(services.scorable_items(assessment))
+    items = list(selectors.scorable_items(assessment))
     existing = {s.item_id: s for s in assessment.scores.all()}
     initial = {"assessed_on": assessment.assessed_on}
     for item_id, s in existing.items():

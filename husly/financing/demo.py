@@ -8,16 +8,16 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from husly.accounts.models import Team
 from husly.financing import services
 from husly.financing.models import FinancingKind, FinancingStatus
+from husly.housing.models import Tenancy
+from husly.people.models import Resident
 
 
 def _candidates(municipality, today):
     """Housing First residents whose current tenancy began at least a year and a half ago,
     without a protected address (the demo shows their names freely)."""
-    from husly.accounts.models import Team
-    from husly.housing.models import Tenancy
-    from husly.people.models import Resident
 
     team = Team.objects.filter(municipality=municipality).order_by("pk").first()
     since = today - datetime.timedelta(days=550)

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from husly.common.models import Category, MunicipalityScopedModel
+from husly.financing import rules
 
 
 class FinancingKind(models.TextChoices):
@@ -191,11 +192,10 @@ class FinancingApplication(MunicipalityScopedModel):
     @property
     def appeal_deadline(self):
         """While a refusal or partial grant may still be appealed: the last day."""
-        from husly.financing.rules import appeal_deadline
 
         if self.status not in (FinancingStatus.REFUSED, FinancingStatus.PARTLY_GRANTED):
             return None
-        return appeal_deadline(self.decision_notified_on or self.decided_on)
+        return rules.appeal_deadline(self.decision_notified_on or self.decided_on)
 
 
 class HomePurchase(MunicipalityScopedModel):

@@ -4,15 +4,23 @@ work relation to the resident and the record's category (own unit's, or by conse
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from husly.access.policy import StaffContext, readable_categories, residents_visible
+from husly.access.policy import (
+    StaffContext,
+    financing_write_categories,
+    readable_categories,
+    residents_visible,
+)
 from husly.common.models import Category
 from husly.financing.models import (
     FINANCING_CATEGORIES,
     GRANTED_STATES,
+    KIND_CATEGORY,
     FinancingApplication,
     FinancingKind,
     FinancingStatus,
+    HomePurchase,
 )
+from husly.housing.models import Tenancy
 
 
 def financing_get(*, staff: StaffContext, pk: int) -> FinancingApplication:
@@ -92,8 +100,6 @@ def residents_named(*, staff: StaffContext, residents) -> set[int]:
 
 
 def current_tenancy(*, resident):
-    from husly.housing.models import Tenancy
-
     return (Tenancy.objects.current().filter(residents=resident,
                                              municipality_id=resident.municipality_id)
             .select_related("dwelling").order_by("-start_date").first())
@@ -129,8 +135,6 @@ def hidden_reasons(access) -> list[str]:
 def resident_section(*, staff: StaffContext, resident, access) -> dict | None:
     """The financing part of the resident's page: the records the user reads, what is hidden
     and why, and what they may do. None for those whose role has no financing pages."""
-    from husly.access.policy import financing_write_categories
-    from husly.financing.models import KIND_CATEGORY, HomePurchase
 
     if not staff.may_open("financing") or not access.allowed:
         return None
@@ -151,3 +155,10 @@ def resident_section(*, staff: StaffContext, resident, access) -> dict | None:
         "writable_kinds": [k for k, c in KIND_CATEGORY.items() if c in writable],
         "purchase": purchase, "may_register_purchase": may_register_purchase,
     }
+
+
+def granted_startlan(resident) -> FinancingApplication | None:
+    """The resident's latest granted startlån, the loan a home purchase is registered on."""
+    return (FinancingApplication.objects.filter(
+        resident=resident, municipality_id=resident.municipality_id,
+        kind=FinancingKind.STARTLAN).granted().order_by("-decided_on", "-id").first())

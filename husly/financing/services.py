@@ -25,6 +25,11 @@ from husly.financing.models import (
     HomePurchase,
 )
 from husly.financing.rules import bostotte_for_month
+from husly.financing.selectors import granted_startlan
+from husly.housing.models import Tenancy, TenancyEndReason
+from husly.housing.services import tenancy_end
+from husly.people.models import HousingSituation, Resident
+from husly.people.services import resident_update
 
 DECISIONS = (FinancingStatus.GRANTED, FinancingStatus.PARTLY_GRANTED, FinancingStatus.REFUSED)
 APPEAL_DECISIONS = (FinancingStatus.APPEAL_GRANTED, FinancingStatus.APPEAL_REFUSED)
@@ -374,21 +379,11 @@ def financing_withdraw(*, application: FinancingApplication, on: datetime.date,
     return application
 
 
-def granted_startlan(resident) -> FinancingApplication | None:
-    return (FinancingApplication.objects.filter(
-        resident=resident, municipality_id=resident.municipality_id,
-        kind=FinancingKind.STARTLAN).granted().order_by("-decided_on", "-id").first())
-
-
 @transaction.atomic
 def home_purchase_register(*, resident, purchased_on: datetime.date, by) -> HomePurchase:
     """The resident has bought their own home with a startlån: their tenancy ends on the
     purchase date as "bought own home", and they live in their own home from then (off the
     by-name list, a planned end in every report)."""
-    from husly.housing.models import Tenancy, TenancyEndReason
-    from husly.housing.services import tenancy_end
-    from husly.people.models import HousingSituation, Resident
-    from husly.people.services import resident_update
 
     resident = Resident.objects.select_for_update().get(pk=resident.pk)
     errors: dict[str, list[str]] = {}

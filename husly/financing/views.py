@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from husly.access.decorators import page
 from husly.access.models import ListKind
+from husly.access.pages import resident_refused
 from husly.access.policy import financing_write_categories, resident_access
 from husly.access.services import list_read_record, resident_read
 from husly.common.exports import table_response
@@ -21,7 +22,6 @@ from husly.financing import forms, selectors, services
 from husly.financing.models import FinancingStatus
 from husly.financing.rules import bostotte_deadline
 from husly.people import selectors as people_selectors
-from husly.people.views import resident_refused
 
 PAGE_SIZE = 50
 
@@ -210,7 +210,7 @@ def home_purchase(request, resident_pk: int):
     if Category.HOUSING not in financing_write_categories(staff, access):
         raise PermissionDenied(_("The housing service registers a home purchase, with the "
                                  "startlån it handles."))
-    loan = services.granted_startlan(resident)
+    loan = selectors.granted_startlan(resident)
     tenancy = selectors.current_tenancy(resident=resident)
     form = forms.HomePurchaseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

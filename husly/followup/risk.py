@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from husly.common.models import Category
 from husly.followup.models import FollowUpAgreement, Visit
 from husly.followup.selectors import missed_weeks_many
+from husly.housing.models import RentArrears
 
 WINDOW = datetime.timedelta(weeks=8)
 
@@ -32,7 +33,6 @@ class Signal:
 
 def risk_signals_many(agreements, *, categories_by_resident: dict, today=None):
     """{resident id: [Signal]} for these running agreements."""
-    from husly.housing.models import RentArrears
 
     today = today or timezone.localdate()
     agreements = list(agreements)
@@ -81,7 +81,6 @@ def risk_signals_many(agreements, *, categories_by_resident: dict, today=None):
 
 def risk_signals(resident, *, categories, today=None) -> list[Signal]:
     """The signals for one resident's page (also arrears when there is no agreement)."""
-    from husly.housing.models import RentArrears
 
     agreement = FollowUpAgreement.objects.filter(resident=resident, end_date__isnull=True).first()
     if agreement is not None:

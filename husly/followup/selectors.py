@@ -13,6 +13,8 @@ from husly.followup.models import (
     CoordinationMeeting,
     CoordinationTask,
     FollowUpAgreement,
+    FollowUpSettings,
+    PlanVersion,
     Visit,
     VisitStatus,
 )
@@ -165,15 +167,12 @@ def residents_without_agreement(*, staff: StaffContext):
 
 
 def plan_versions(*, resident, kind):
-    from husly.followup.models import PlanVersion
-
     return (PlanVersion.objects.filter(resident=resident, kind=kind)
             .select_related("written_by").order_by("-number"))
 
 
 def latest_plans(*, resident) -> dict:
     """The newest version of each of the resident's plans, by kind."""
-    from husly.followup.models import PlanVersion
 
     latest = {}
     for version in (PlanVersion.objects.filter(resident=resident)
@@ -184,7 +183,6 @@ def latest_plans(*, resident) -> dict:
 
 def plans_due_for_review(*, staff: StaffContext, today=None):
     """Plans of the residents this staff member follows whose newest version is due."""
-    from husly.followup.models import PlanVersion
 
     today = today or timezone.localdate()
     newest = (PlanVersion.objects.filter(resident=OuterRef("resident"), kind=OuterRef("kind"))
@@ -205,7 +203,6 @@ def plans_review_open_by(*, municipality, due_by: datetime.date):
     from django.db.models import BigIntegerField
     from django.db.models.functions import Coalesce
 
-    from husly.followup.models import PlanVersion
 
     newest = (PlanVersion.objects.filter(resident=OuterRef("resident"), kind=OuterRef("kind"))
               .order_by("-number").values("number")[:1])
@@ -218,3 +215,9 @@ def plans_review_open_by(*, municipality, due_by: datetime.date):
                                            Subquery(agreement_contact),
                                            output_field=BigIntegerField()))
             .order_by().values_list("resident_id", "responsible", "review_on"))
+
+
+def settings_for(municipality) -> FollowUpSettings:
+    """The municipality's follow-up settings; the defaults until it has saved its own."""
+    return (FollowUpSettings.objects.filter(municipality=municipality).first()
+            or FollowUpSettings(municipality=municipality))

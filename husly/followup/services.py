@@ -15,6 +15,7 @@ from husly.common.formats import date_long
 from husly.common.models import Category
 from husly.followup.models import (
     PLAN_PROMPTS,
+    CalendarFeed,
     CoordinationMeeting,
     CoordinationTask,
     FollowUpAgreement,
@@ -24,13 +25,10 @@ from husly.followup.models import (
     Visit,
     VisitStatus,
 )
+from husly.followup.selectors import settings_for
 from husly.housing.models import Tenancy
 from husly.people import services as people
-
-
-def settings_for(municipality) -> FollowUpSettings:
-    return (FollowUpSettings.objects.filter(municipality=municipality).first()
-            or FollowUpSettings(municipality=municipality))
+from husly.people.models import Resident
 
 
 @transaction.atomic
@@ -297,7 +295,6 @@ def plan_save(*, resident, kind: str, answers: dict[str, str], review_on: dateti
     """Save a new version. `based_on` is the version the writer started from (0 for a new
     plan); if a newer one was saved meanwhile, nothing is saved and the writer keeps
     their text (the view shows it again beside the newer version)."""
-    from husly.people.models import Resident
 
     if kind not in PlanKind.values:
         raise ValueError(f"unknown plan kind {kind!r}")
@@ -330,7 +327,6 @@ def calendar_feed_renew(*, user):
     """A new secret feed URL; the old one stops working at once."""
     import secrets
 
-    from husly.followup.models import CalendarFeed
 
     now = timezone.now()
     CalendarFeed.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=now)
@@ -342,8 +338,6 @@ def calendar_feed_renew(*, user):
 
 @transaction.atomic
 def calendar_feed_revoke(*, user) -> None:
-    from husly.followup.models import CalendarFeed
-
     CalendarFeed.objects.filter(user=user, revoked_at__isnull=True).update(
         revoked_at=timezone.now())
     event_record(name="calendar_feed.revoked", actor=user, target=user)

@@ -4,7 +4,6 @@ from husly.followup import views
 
 app_name = "followup"
 urlpatterns = [
-    path("min-uke/", views.my_week, name="my_week"),
     path("kalender/", views.calendar_feed_manage, name="calendar_feed_manage"),
     path("kalender/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
     path("uten-avtale/", views.without_agreement, name="without_agreement"),

@@ -16,27 +16,29 @@ from husly.access.models import ListKind
 from husly.access.policy import (
     coordination_meeting_access,
     may_complete_coordination_task,
+    readable_categories,
     resident_shows_address,
+    residents_visible,
     staff_context_for,
 )
 from husly.access.services import list_read_record, resident_read
 from husly.accounts.models import Unit, User
 from husly.accounts.selectors import team_has_member
-from husly.allocation import selectors as allocation_selectors
-from husly.board.models import RedBoardEntry
-from husly.common.businessdays import week_start
 from husly.common.deadlines import deadline_state
 from husly.common.documents import document_html, pdf_from_html, pdf_response
 from husly.common.formats import date_long
 from husly.common.models import Category
 from husly.common.views import service_call
 from husly.followup import forms, selectors, services
+from husly.followup.calendar import calendar_named
 from husly.followup.models import (
     PLAN_PROMPTS,
+    CalendarFeed,
     FollowUpAgreement,
     PlanKind,
     Visit,
 )
+from husly.followup.risk import risk_signals_many
 from husly.people import selectors as people_selectors
 
 
@@ -258,40 +260,6 @@ def visit_reassign(request, pk: int):
 
 
 @page("followup")
-def my_week(request):
-    staff = request.staff
-    today = timezone.localdate()
-    monday = week_start(today)
-    work_order_visit = None
-    if request.GET.get("besok") and staff.may_open("work_order_create"):
-        found = selectors.visit_for_work_order(staff=staff, pk=request.GET["besok"])
-        work_order_visit = found[0] if found else None
-    context = {
-        "today": today, "work_order_visit": work_order_visit,
-        "visits": list(selectors.visits_for(
-            staff=staff, start=monday - datetime.timedelta(days=7),
-            end=monday + datetime.timedelta(days=13))),
-        "alerts": selectors.alerts_for(staff=staff, today=today),
-        "meetings": list(selectors.coordination_meetings_open(staff=staff)),
-        "plans_due": list(selectors.plans_due_for_review(staff=staff, today=today)),
-        "feed": staff.user.calendar_feeds.filter(revoked_at__isnull=True).first(),
-        "tasks": [t for t in allocation_selectors.tasks_for(staff=staff) if not t.is_done],
-        "red_board": list(RedBoardEntry.objects.filter(
-            team__memberships__user=staff.user, taken_off_at__isnull=True,
-            municipality=staff.municipality).select_related("resident", "team")),
-    }
-    list_read_record(staff=staff, view=ListKind.MY_WEEK, residents={
-        *(v.agreement.resident_id for v in context["visits"]),
-        *(agreement.resident_id for agreement, _weeks in context["alerts"]),
-        *(m.agreement.resident_id for m in context["meetings"]),
-        *(p.resident_id for p in context["plans_due"]),
-        *(t.allocation.application.applicant_id for t in context["tasks"]),
-        *(e.resident_id for e in context["red_board"]),
-        *([work_order_visit.agreement.resident_id] if work_order_visit else [])})
-    return render(request, "followup/my_week.html", context)
-
-
-@page("followup")
 def without_agreement(request):
     residents = list(selectors.residents_without_agreement(staff=request.staff))
     list_read_record(staff=request.staff, view=ListKind.WITHOUT_AGREEMENT, residents=residents)
@@ -426,8 +394,6 @@ def plan_pdf(request, resident_pk: int, kind: str):
 @page("public")
 def calendar_feed(request, token: str):
     """Reached by calendar apps without a session: the secret token is the credential."""
-    from husly.followup.calendar import calendar_named
-    from husly.followup.models import CalendarFeed
 
     feed = (CalendarFeed.objects.select_related("user")
             .filter(token=token, revoked_at__isnull=True, user__is_active=True).first())
@@ -459,8 +425,6 @@ def calendar_feed_manage(request):
 @page("followup")
 def at_risk(request):
     """Tenancies at risk among the residents with a running agreement the user follows."""
-    from husly.access.policy import readable_categories, residents_visible
-    from husly.followup.risk import risk_signals_many
 
     staff = request.staff
     agreements = list(FollowUpAgreement.objects.filter(

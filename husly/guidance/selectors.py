@@ -7,6 +7,7 @@ from django.db.models import Count, F, Max, OuterRef, Q, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from husly.accounts.models import RoleAssignment, User
 from husly.guidance.defaults import DEFAULT_TEXTS
 from husly.guidance.models import ChecklistItem, ChecklistTick, GuidanceText, Place
 
@@ -66,7 +67,6 @@ def checklist_items(*, municipality) -> list[ChecklistItem]:
 def checklist_progress(*, municipality):
     """Each staff member of the municipality with how many points in use they have done and
     when they last ticked one: the leader sees who is through their first day."""
-    from husly.accounts.models import RoleAssignment, User
 
     in_use = Q(checklist_ticks__item__municipality=municipality,
                checklist_ticks__item__active=True)

@@ -3,8 +3,18 @@
 from django.db.models import Prefetch
 from django.http import Http404
 
-from husly.access.policy import StaffContext
-from husly.housing.models import Dwelling, SuitabilityTag, Tenancy
+from husly.access.policy import StaffContext, work_orders_visible
+from husly.housing.models import (
+    Dwelling,
+    Landlord,
+    LandlordContact,
+    OfferStatus,
+    PrivateLease,
+    RentArrears,
+    SuitabilityTag,
+    Tenancy,
+    WorkOrder,
+)
 from husly.people.models import Resident
 
 
@@ -53,7 +63,6 @@ def dwelling_tenancies(*, dwelling: Dwelling):
 def resident_open_arrears(*, resident: Resident, categories) -> list:
     """The resident's rent arrears not yet settled, in the categories the reader may read,
     newest first, with who recorded them (a staff member, or an integration's name)."""
-    from husly.housing.models import RentArrears
 
     return list(RentArrears.objects.filter(
         municipality_id=resident.municipality_id, tenancy__residents=resident,
@@ -72,18 +81,14 @@ def tenancy_get(*, staff: StaffContext, pk: int) -> Tenancy:
 
 
 def work_orders_open(*, staff: StaffContext):
-    from husly.access.policy import work_orders_visible
-
-    return (work_orders_visible(staff).filter(done_on__isnull=True)
+    return (work_orders_visible(staff, WorkOrder.objects.all()).filter(done_on__isnull=True)
             .select_related("dwelling", "resident", "assigned_to").order_by("due_on", "id"))
 
 
 def work_order_get(*, staff: StaffContext, pk: int):
-    from husly.access.policy import work_orders_visible
-    from husly.housing.models import WorkOrder
-
     try:
-        return work_orders_visible(staff).select_related("dwelling", "resident").get(pk=pk)
+        return work_orders_visible(staff, WorkOrder.objects.all()).select_related(
+            "dwelling", "resident").get(pk=pk)
     except WorkOrder.DoesNotExist:
         raise Http404 from None
 
@@ -95,7 +100,6 @@ def landlords_listed(*, staff: StaffContext, search: str = ""):
     from django.db.models import Count, IntegerField, OuterRef, Subquery
     from django.db.models.functions import Coalesce
 
-    from husly.housing.models import Landlord, LandlordContact, OfferStatus, PrivateLease
 
     def counted(qs):
         return Coalesce(Subquery(qs.order_by().values("landlord").annotate(n=Count("id"))
@@ -118,8 +122,6 @@ def landlords_listed(*, staff: StaffContext, search: str = ""):
 
 
 def landlord_get(*, staff: StaffContext, pk: int):
-    from husly.housing.models import Landlord
-
     if staff.municipality is None:
         raise Http404
     try:
@@ -129,8 +131,6 @@ def landlord_get(*, staff: StaffContext, pk: int):
 
 
 def landlord_contact_get(*, staff: StaffContext, pk: int):
-    from husly.housing.models import LandlordContact
-
     try:
         return LandlordContact.objects.select_related("landlord").get(
             pk=pk, municipality=staff.municipality)

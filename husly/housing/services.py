@@ -14,8 +14,10 @@ from husly.common.formats import date_long
 from husly.common.identifiers import (
     bruksenhetsnummer_validate,
     matrikkel_parse,
+    national_id_validate,
     organisation_number_validate,
 )
+from husly.common.uploads import image_content_type
 from husly.housing.models import (
     Dwelling,
     DwellingStatus,
@@ -26,10 +28,14 @@ from husly.housing.models import (
     OutreachKind,
     OwnerKind,
     PrivateLease,
+    RentArrears,
     SuitabilityTag,
     Tenancy,
     TenancyEndReason,
     WorkOrder,
+    WorkOrderKind,
+    WorkOrderPhoto,
+    WorkOrderPriority,
 )
 from husly.people import services as people
 from husly.people.models import HousingSituation, Resident
@@ -149,7 +155,6 @@ def private_lease_register(*, landlord: Landlord, resident: Resident, street_add
     """The housing service has helped a resident rent directly from a private landlord: the
     resident lives in a privately rented home from the start date, and leaves the by-name
     list then if they were on it."""
-    from husly.people import services as people
 
     errors: dict[str, list[str]] = {}
     if landlord.municipality_id != resident.municipality_id:
@@ -446,7 +451,6 @@ def tenancy_end(
 def work_order_create(*, dwelling: Dwelling, kind: str, description: str, due_on, by,
                       resident=None, assigned_to=None, priority: int = 3):
     """A job for the caretakers. A preparation order puts a vacant dwelling in preparation."""
-    from husly.housing.models import WorkOrder, WorkOrderKind, WorkOrderPriority
 
     errors: dict[str, list[str]] = {}
     if kind not in WorkOrderKind.values:
@@ -510,8 +514,6 @@ def work_order_assign(*, work_order, assigned_to, by):
 @transaction.atomic
 def rent_arrears_record(*, tenancy: Tenancy, amount: Decimal, months_behind: int,
                         category: str, by, recorded_on=None):
-    from husly.housing.models import RentArrears
-
     errors = {}
     if amount is None or amount <= 0:
         errors["amount"] = [_("Give the amount owed in kroner.")]
@@ -537,7 +539,6 @@ def rent_arrears_record(*, tenancy: Tenancy, amount: Decimal, months_behind: int
 def rent_arrears_settle(*, arrears, by, settled_on=None):
     """The arrears are paid or otherwise settled: no longer a sign that the home is at risk.
     The record stays, with the date, in the resident's history."""
-    from husly.housing.models import RentArrears
 
     settled_on = settled_on or timezone.localdate()
     arrears = RentArrears.objects.select_for_update().get(pk=arrears.pk)
@@ -560,8 +561,6 @@ ARREARS_MONTHS_MAX = 120
 
 
 def _arrears_line_errors(line: dict, today) -> dict[str, list[str]]:
-    from husly.common.identifiers import national_id_validate
-
     errors: dict[str, list[str]] = {}
     try:
         line["national_id"] = national_id_validate(line.get("national_id") or "")
@@ -609,7 +608,6 @@ def rent_arrears_report(*, municipality, lines: list[dict], by, category: str = 
     Returns one `{"line", "result", "arrears", "resident"}` per line, and the arrears
     settled.
     """
-    from husly.housing.models import RentArrears
 
     today = timezone.localdate()
     lines = [dict(line) for line in lines]
@@ -712,8 +710,6 @@ PHOTO_MAX_BYTES = 5 * 1024 * 1024
 @transaction.atomic
 def work_order_photo_add(*, work_order, upload, by):
     """Attach a photo: only JPEG, PNG or WebP images up to 5 MB; checked by opening it."""
-    from husly.common.uploads import image_content_type
-    from husly.housing.models import WorkOrderPhoto
 
     if upload.size > PHOTO_MAX_BYTES:
         raise ValidationError({"image": [_("The photo is larger than 5 MB. Take it again with "

@@ -6,7 +6,6 @@ app_name = "housing"
 urlpatterns = [
     path("", views.dwelling_list, name="dwelling_list"),
     path("ny/", views.dwelling_create, name="dwelling_create"),
-    path("<int:pk>/", views.dwelling_detail, name="dwelling_detail"),
     path("<int:pk>/leieforhold/ny/", views.tenancy_create, name="tenancy_create"),
     path("leieforhold/<int:pk>/avslutt/", views.tenancy_end, name="tenancy_end"),
     path("arbeidsordrer/", views.work_order_list, name="work_order_list"),
@@ -18,7 +17,6 @@ urlpatterns = [
     path("arbeidsordrer/<int:pk>/bilde/", views.work_order_photo, name="work_order_photo"),
     path("arbeidsordrer/<int:pk>/bilde/<int:photo_pk>/", views.work_order_photo_file,
          name="work_order_photo_file"),
-    path("<int:pk>/arbeidsordre/ny/", views.work_order_create, name="work_order_create"),
     path("utleiere/", landlord_views.landlord_list, name="landlord_list"),
     path("utleiere/ny/", landlord_views.landlord_create, name="landlord_create"),
     path("utleiere/<int:pk>/", landlord_views.landlord_detail, name="landlord_detail"),

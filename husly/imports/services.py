@@ -22,7 +22,7 @@ from husly.common.identifiers import matrikkel_parse
 from husly.housing import services as housing
 from husly.housing.models import Dwelling
 from husly.imports import reading
-from husly.imports.fields import fields_for, row_values
+from husly.imports.fields import fields_for, mapping_guess, row_values
 from husly.imports.models import ImportBatch, ImportKind
 from husly.people import services as people
 from husly.people.models import Resident
@@ -90,7 +90,6 @@ def import_batch_upload(*, municipality, by, kind: str, upload, encoding: str = 
                         ) -> ImportBatch:
     """Read the file and keep its cells for the next steps, with the columns guessed from the
     header names. Refused with a message on `upload` if the file cannot be read."""
-    from husly.imports.fields import mapping_guess
 
     if kind not in ImportKind.values:
         raise ValidationError({"kind": [_("Choose what the file holds.")]})

@@ -8,7 +8,7 @@ class InboxConfig(AppConfig):
     verbose_name = _("Inbox")
 
     def ready(self):
-        from husly.accounts.context_processors import menu_count_register
+        from husly.access.context_processors import menu_count_register
         from husly.inbox.selectors import inbox_count
 
         menu_count_register("inbox", lambda staff: inbox_count(staff=staff))

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from husly.common.formats import date_long
+from husly.housing.models import Dwelling, DwellingStatus
 from husly.integrations.models import IntegrationCall, IntegrationToken
 from husly.integrations.services import TOKEN_PREFIX, token_hash
 
@@ -71,7 +72,6 @@ def token_check(secret: str) -> TokenCheck:
 
 def vacant_dwellings(*, municipality, kind: str | None = None) -> QuerySet:
     """The municipality's vacant dwellings, by address: dwellings only, no person data."""
-    from husly.housing.models import Dwelling, DwellingStatus
 
     dwellings = (Dwelling.objects.filter(municipality=municipality,
                                          status=DwellingStatus.VACANT)

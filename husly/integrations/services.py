@@ -11,9 +11,14 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from husly.access.policy import integration_context, integration_resident_access
+from husly.access.services import resident_read
+from husly.accounts.models import User
 from husly.common.events import event_record
 from husly.common.formats import date_long
+from husly.housing.services import rent_arrears_report
 from husly.integrations.models import IntegrationCall, IntegrationScope, IntegrationToken
+from husly.people.models import Resident
 
 TOKEN_PREFIX = "husly_"
 # 32 random bytes: 256 bits, far beyond guessing; only their SHA-256 is stored.
@@ -60,7 +65,6 @@ def integration_token_create(*, municipality, name: str, scopes: list[str],
                              expires_on: datetime.date, by) -> tuple[IntegrationToken, str]:
     """Create a token and its system user. Returns the token and the secret: the secret is
     never stored and cannot be shown again."""
-    from husly.accounts.models import User
 
     name = (name or "").strip()
     scopes = sorted(set(scopes or []))
@@ -127,11 +131,6 @@ def integration_rent_arrears_report(*, token: IntegrationToken, lines: list[dict
     token's and those of tokens since revoked or replaced (a new token for the same system
     must not leave the old one's arrears open); arrears recorded by staff are never touched,
     since the finance system may not know of rent to a private landlord."""
-    from husly.access.policy import integration_context, integration_resident_access
-    from husly.access.services import resident_read
-    from husly.accounts.models import User
-    from husly.housing.services import rent_arrears_report
-    from husly.people.models import Resident
 
     scope = IntegrationScope.RENT_ARREARS_REPORT
     systems = User.objects.filter(integration_token__municipality=token.municipality)

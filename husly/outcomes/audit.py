@@ -20,7 +20,12 @@ from django.db.models import (
 )
 from django.utils import timezone
 
+from husly.accounts.models import Team
+from husly.board.models import RedBoardEntry
 from husly.common.businessdays import add_months
+from husly.followup.models import FollowUpAgreement
+from husly.housing.models import Tenancy
+from husly.people.models import Background, Resident
 
 # (label key, youngest age, oldest age); the last band is open-ended.
 AGE_BANDS = [("under_25", 0, 24), ("25_34", 25, 34), ("35_49", 35, 49), ("50_66", 50, 66),
@@ -48,36 +53,26 @@ def age_band(today: datetime.date) -> Case:
 # number and its people come from the same words.
 
 def audited_residents(municipality):
-    from husly.people.models import Resident
-
     return Resident.objects.filter(municipality=municipality, anonymised_on__isnull=True)
 
 
 def followed():
     """A running follow-up agreement: Housing First follow-up."""
-    from husly.followup.models import FollowUpAgreement
 
     return Exists(FollowUpAgreement.objects.filter(resident=OuterRef("pk"),
                                                    end_date__isnull=True))
 
 
 def housed(today: datetime.date):
-    from husly.housing.models import Tenancy
-
     return Exists(Tenancy.objects.current(on=today).filter(residents=OuterRef("pk")))
 
 
 def on_red_board():
-    from husly.board.models import RedBoardEntry
-
     return Exists(RedBoardEntry.objects.filter(resident=OuterRef("pk"),
                                                taken_off_at__isnull=True))
 
 
 def audit_figures(*, municipality, today: datetime.date | None = None) -> dict:
-    from husly.accounts.models import Team
-    from husly.people.models import Background
-
     today = today or timezone.localdate()
     residents = audited_residents(municipality)
     by_group = (residents.annotate(band=age_band(today), followed=followed())

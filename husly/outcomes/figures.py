@@ -12,6 +12,25 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from husly.allocation.selectors import JOINT_MEETING_KEPT, joint_meetings_due
+from husly.board.models import RedBoardEntry
+from husly.followup.models import VisitStatus
+from husly.housing.models import Tenancy, TenancyEndReason
+from husly.outcomes import kostra
+from husly.outcomes.audit import (
+    AGE_BANDS,
+    UNKNOWN,
+    age_band,
+    audited_residents,
+    followed,
+    housed,
+    on_red_board,
+)
+from husly.outcomes.forms import StabilityFilterForm
+from husly.outcomes.process import RETURN_MONTHS, moves_counted, returned_residents, visits_due
+from husly.outcomes.stability import tenancy_filter
+from husly.people.models import Background, Resident
+
 
 class BadFigure(ValueError):
     """An unknown figure or parameters it does not take (the view answers 404)."""
@@ -49,22 +68,16 @@ def _applicants(applications):
 # -- KOSTRA ------------------------------------------------------------------------------
 
 def _kostra_moved_in(m, p, today):
-    from husly.outcomes import kostra
-
     return kostra.moved_in(municipality=m, year=_year(p), today=today).values_list(
         "application__applicant_id", flat=True)
 
 
 def _kostra_waiting(m, p, today):
-    from husly.outcomes import kostra
-
     return _applicants(kostra.waiting(municipality=m, year=_year(p), today=today))
 
 
 def _kostra_applications(which):
     def residents(m, p, today):
-        from husly.outcomes import kostra
-
         return _applicants(kostra.applications(municipality=m, year=_year(p), which=which,
                                                today=today))
     return residents
@@ -72,8 +85,6 @@ def _kostra_applications(which):
 
 def _kostra_temporary(long_only):
     def residents(m, p, today):
-        from husly.outcomes import kostra
-
         return kostra.temporary_spells(municipality=m, year=_year(p), long_only=long_only,
                                        today=today).values_list("resident_id", flat=True)
     return residents
@@ -82,36 +93,25 @@ def _kostra_temporary(long_only):
 # -- Deadlines and pace ------------------------------------------------------------------
 
 def _meetings_late(m, p, today):
-    from husly.allocation.selectors import JOINT_MEETING_KEPT, joint_meetings_due
-
     return joint_meetings_due(municipality=m, today=today).exclude(JOINT_MEETING_KEPT).values_list(
         "application__applicant_id", flat=True)
 
 
 def _keys(m, p, today):
-    from husly.outcomes.process import moves_counted
-
     return moves_counted(municipality=m).values_list("application__applicant_id", flat=True)
 
 
 def _visits_missed(m, p, today):
-    from husly.followup.models import VisitStatus
-    from husly.outcomes.process import visits_due
-
     return visits_due(municipality=m, today=today).exclude(status=VisitStatus.DONE).values_list(
         "agreement__resident_id", flat=True)
 
 
 def _red_board_now(m, p, today):
-    from husly.board.models import RedBoardEntry
-
     return RedBoardEntry.objects.filter(municipality=m, taken_off_at__isnull=True).values_list(
         "resident_id", flat=True)
 
 
 def _returned(m, p, today):
-    from husly.outcomes.process import RETURN_MONTHS, returned_residents
-
     months = _int(p, "mnd")
     if months not in RETURN_MONTHS:
         raise BadFigure
@@ -121,15 +121,10 @@ def _returned(m, p, today):
 # -- Internal audit ----------------------------------------------------------------------
 
 def _only_followed(qs, p):
-    from husly.outcomes.audit import followed
-
     return qs.filter(followed()) if p.get("fulgt") == "1" else qs
 
 
 def _audit_background(m, p, today):
-    from husly.outcomes.audit import audited_residents
-    from husly.people.models import Background
-
     group = p.get("gruppe", "")
     if group not in [*Background.values, ""]:
         raise BadFigure
@@ -138,8 +133,6 @@ def _audit_background(m, p, today):
 
 
 def _audit_age(m, p, today):
-    from husly.outcomes.audit import AGE_BANDS, UNKNOWN, age_band, audited_residents
-
     keys = [key for key, _y, _o in AGE_BANDS] + [UNKNOWN]
     if p.get("gruppe") not in keys:
         raise BadFigure
@@ -149,16 +142,12 @@ def _audit_age(m, p, today):
 
 
 def _audit_without_agreement(m, p, today):
-    from husly.outcomes.audit import audited_residents, followed, housed
-
     return (audited_residents(m).filter(housed(today), team__isnull=False)
             .exclude(followed()).values_list("pk", flat=True))
 
 
 def _audit_team(which):
     def residents(m, p, today):
-        from husly.outcomes.audit import audited_residents, on_red_board
-
         qs = audited_residents(m).filter(team_id=_int(p, "team"))
         if which == "without_contact":
             qs = qs.filter(primary_contact__isnull=True).exclude(on_red_board())
@@ -172,10 +161,6 @@ def _audit_team(which):
 
 def _stability(which):
     def residents(m, p, today):
-        from husly.housing.models import Tenancy, TenancyEndReason
-        from husly.outcomes.forms import StabilityFilterForm
-        from husly.outcomes.stability import tenancy_filter
-
         form = StabilityFilterForm(p, municipality=m)
         rows = Tenancy.residents.through.objects.filter(
             tenancy_filter(m, form.filters(), prefix="tenancy__", today=today))
@@ -225,7 +210,6 @@ FIGURES: dict[str, Figure] = {
 
 def figure_residents(*, municipality, figure: str, params, today: datetime.date | None = None):
     """The figure and its residents (a queryset of Resident), or BadFigure."""
-    from husly.people.models import Resident
 
     if figure not in FIGURES:
         raise BadFigure

@@ -25,6 +25,11 @@ from django.db.models import (
 )
 from django.utils import timezone
 
+from husly.allocation.models import Allocation, Application, ApplicationState
+from husly.housing.models import Dwelling, OwnerKind, Tenancy
+from husly.outcomes.models import Population, SituationSpell
+from husly.people.models import HousingSituation
+
 # A stay longer than three months (SSB's line "herav over 3 måneder").
 LONG_STAY_DAYS = 91
 
@@ -40,8 +45,6 @@ def years_available(*, municipality, today: datetime.date | None = None) -> list
     """From the year the first application or tenancy was registered up to this year."""
     from django.db.models import Min
 
-    from husly.allocation.models import Application
-    from husly.housing.models import Tenancy
 
     today = today or timezone.localdate()
     firsts = [Application.objects.filter(municipality=municipality).aggregate(
@@ -54,7 +57,6 @@ def years_available(*, municipality, today: datetime.date | None = None) -> list
 
 def moved_in(*, municipality, year: int, today=None) -> QuerySet:
     """Allocations whose household moved in during the year."""
-    from husly.allocation.models import Allocation
 
     first, last = period(year, today)
     return Allocation.objects.filter(municipality=municipality, moved_in_on__gte=first,
@@ -64,7 +66,6 @@ def moved_in(*, municipality, year: int, today=None) -> QuerySet:
 def waiting(*, municipality, year: int, today=None) -> QuerySet:
     """Applications granted a dwelling by the year's end and still without one then: not
     allocated by that day, and not withdrawn by it."""
-    from husly.allocation.models import Application, ApplicationState
 
     _first, last = period(year, today)
     return (Application.objects.filter(municipality=municipality, decision__granted=True,
@@ -75,7 +76,6 @@ def waiting(*, municipality, year: int, today=None) -> QuerySet:
 
 def applications(*, municipality, year: int, which: str, today=None) -> QuerySet:
     """Applications received in the year, or decided (granted or refused) in it."""
-    from husly.allocation.models import Application
 
     first, last = period(year, today)
     qs = Application.objects.filter(municipality=municipality)
@@ -89,8 +89,6 @@ def temporary_spells(*, municipality, year: int, long_only: bool = False,
                      today=None) -> QuerySet:
     """Spells in shelter or temporary housing that overlap the year. A long one lasted more
     than three months by the year's end (or by today, in the running year)."""
-    from husly.outcomes.models import SituationSpell
-    from husly.people.models import HousingSituation
 
     first, last = period(year, today)
     spells = SituationSpell.objects.filter(
@@ -108,7 +106,6 @@ def temporary_spells(*, municipality, year: int, long_only: bool = False,
 def dwellings(*, municipality) -> dict:
     """The dwelling register today: owned by the municipality or leased from others. The
     register keeps no history of purchases and sales, so earlier years show today's."""
-    from husly.housing.models import Dwelling, OwnerKind
 
     return Dwelling.objects.filter(municipality=municipality).aggregate(
         all=Count("id"), owned=Count("id", filter=Q(owner_kind=OwnerKind.MUNICIPAL)),
@@ -116,8 +113,6 @@ def dwellings(*, municipality) -> dict:
 
 
 def kostra_figures(*, municipality, year: int, today: datetime.date | None = None) -> dict:
-    from husly.outcomes.models import Population
-
     today = today or timezone.localdate()
     first, last = period(year, today)
     population = Population.objects.filter(municipality=municipality, year=year).first()

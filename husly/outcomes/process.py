@@ -11,8 +11,13 @@ from collections import defaultdict
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from husly.allocation.models import Allocation
 from husly.allocation.selectors import joint_meeting_figures
+from husly.board.models import RedBoardEntry
 from husly.common.businessdays import add_months
+from husly.followup.models import Visit, VisitStatus
+from husly.housing.models import Tenancy
+from husly.outcomes.models import EpisodeStart, HomelessEpisode
 
 RETURN_MONTHS = (6, 12, 24)
 
@@ -35,8 +40,6 @@ def _first_returns(municipality, today: datetime.date):
     for the tenancies old enough to be counted. Two selective reads of this municipality (its
     returns from housing, its tenancies' residents) and a binary search per row, instead of
     joining the episodes of the whole installation."""
-    from husly.housing.models import Tenancy
-    from husly.outcomes.models import EpisodeStart, HomelessEpisode
 
     back = defaultdict(list)
     for resident_id, started_on in HomelessEpisode.objects.filter(
@@ -69,23 +72,17 @@ def returned_residents(*, municipality, months: int,
 
 def moves_counted(*, municipality):
     """Move-ins after a decision: the time from decision to keys."""
-    from husly.allocation.models import Allocation
 
     return Allocation.objects.filter(municipality=municipality, moved_in_on__isnull=False,
                                      application__decision__isnull=False)
 
 
 def visits_due(*, municipality, today: datetime.date):
-    from husly.followup.models import Visit, VisitStatus
-
     return Visit.objects.filter(municipality=municipality, planned_on__lt=today).exclude(
         status=VisitStatus.CANCELLED)
 
 
 def process_figures(*, municipality, today: datetime.date | None = None) -> dict:
-    from husly.board.models import RedBoardEntry
-    from husly.followup.models import VisitStatus
-
     today = today or timezone.localdate()
     # Joint meetings: defined once, in the allocation app, and counted the same on every page.
     meetings = joint_meeting_figures(municipality=municipality, today=today)

@@ -11,14 +11,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from husly.access.policy import StaffContext, readable_categories, residents_visible
+from husly.allocation.models import Application, ApplicationState
+from husly.allocation.models import ApplicationState as S
 from husly.common.businessdays import add_months
 from husly.common.models import Category
 from husly.outcomes.models import EpisodeEnd, EpisodeStart, HomelessEpisode, Resettlement
 
 
 def _next_steps() -> dict[str | None, str]:
-    from husly.allocation.models import ApplicationState as S
-
     return {
         None: _("Register an application for a dwelling"),
         S.RECEIVED: _("Ask the follow-up unit for its statement"),
@@ -58,7 +58,6 @@ def open_episodes(*, municipality):
 def by_name_list(*, staff: StaffContext, episodes=None) -> list[ListRow]:
     """Everyone in the municipality without a home now, longest first, with the next step
     and who owns it. Rows of people the user may not read show no name."""
-    from husly.allocation.models import Application, ApplicationState
 
     today = timezone.localdate()
     if episodes is None:

@@ -25,7 +25,9 @@ from django.db.models import (
 )
 from django.utils import timezone
 
+from husly.allocation.models import Application
 from husly.housing.models import Tenancy, TenancyEndReason
+from husly.people.models import Resident
 
 Z_95 = 1.959963984540054  # the normal quantile at 0.975
 DAYS_PER_MONTH = 365.25 / 12
@@ -106,8 +108,6 @@ def tenancy_filter(municipality, filters: dict, prefix: str = "",
                    today: datetime.date | None = None) -> Q:
     """The report's filters as conditions on a tenancy, reached through `prefix` (so the
     person spells filter the tenancy–resident rows directly, with no subquery)."""
-    from husly.allocation.models import Application
-    from husly.people.models import Resident
 
     p = prefix
     q = Q(**{f"{p}municipality": municipality,

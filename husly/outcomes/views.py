@@ -18,14 +18,17 @@ from husly.access.models import ListKind
 from husly.access.policy import outcome_count, outcome_people_shown
 from husly.access.services import list_read_record
 from husly.common import exports
+from husly.common.documents import document_html, pdf_from_html, pdf_response
 from husly.common.formats import date_long
 from husly.common.views import service_call
 from husly.outcomes import kostra, selectors, services
+from husly.outcomes.audit import audit_figures
 from husly.outcomes.figures import BadFigure, figure_residents
 from husly.outcomes.forms import PopulationForm, StabilityFilterForm
 from husly.outcomes.models import EpisodeEnd, EpisodeStart
 from husly.outcomes.process import process_figures
 from husly.outcomes.stability import DAYS_PER_MONTH, stability_report
+from husly.people.models import Background
 from husly.people.selectors import resident_get
 
 BY_NAME_PAGE_SIZE = 100
@@ -325,8 +328,6 @@ AGE_LABELS = {"under_25": gettext_lazy("Under 25"), "25_34": "25–34", "35_49":
 
 
 def audit_tables(staff, f) -> dict:
-    from husly.people.models import Background
-
     background_labels = dict(Background.choices)
 
     def count(n):
@@ -385,7 +386,6 @@ def audit_tables(staff, f) -> dict:
 @page("outcomes")
 def audit(request):
     """Internal audit: who gets Housing First follow-up, agreement coverage, primary contacts."""
-    from husly.outcomes.audit import audit_figures
 
     staff = request.staff
     tables = audit_tables(staff, audit_figures(municipality=staff.municipality))
@@ -577,8 +577,6 @@ def council_report(request):
     prints it."""
     from django.utils import timezone, translation
 
-    from husly.common.documents import document_html, pdf_from_html, pdf_response
-    from husly.outcomes.audit import audit_figures
 
     staff = request.staff
     municipality = staff.municipality

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from husly.common.identifiers import national_id_masked
+from husly.common.identifiers import national_id_compact, national_id_masked
 from husly.common.models import Category, MunicipalityScopedModel
 
 
@@ -48,8 +48,6 @@ class HousingSituation(models.TextChoices):
 
 class ResidentQuerySet(models.QuerySet):
     def search(self, text: str):
-        from husly.common.identifiers import national_id_compact
-
         text = (text or "").strip()
         if not text:
             return self

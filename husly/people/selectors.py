@@ -1,8 +1,8 @@
 """Reads of residents, already filtered by what the staff member may see."""
 
-from django.http import Http404
 
-from husly.access.policy import StaffContext, residents_visible
+from husly.access.policy import StaffContext, resident_in_municipality, residents_visible
+from husly.common.identifiers import national_id_compact
 from husly.people.models import Resident
 
 
@@ -17,14 +17,7 @@ def resident_list(*, staff: StaffContext, search: str = ""):
 
 def resident_get(*, staff: StaffContext, pk: int) -> Resident:
     """The resident within the staff member's municipality; any other is not found (404)."""
-    if staff.municipality is None:
-        raise Http404
-    try:
-        return Resident.objects.select_related("team", "primary_contact").get(
-            pk=pk, municipality=staff.municipality
-        )
-    except Resident.DoesNotExist:
-        raise Http404 from None
+    return resident_in_municipality(staff, pk)
 
 
 def resident_notes(*, resident: Resident, categories):
@@ -34,7 +27,6 @@ def resident_notes(*, resident: Resident, categories):
 def resident_for_break_glass(*, staff: StaffContext, national_id: str) -> Resident | None:
     """The resident with exactly this fødselsnummer, for someone who may use emergency access
     and has no relation: nothing else about them is shown until they state why."""
-    from husly.common.identifiers import national_id_compact
 
     digits = national_id_compact(national_id)
     if not staff.may_open("break_glass") or not (digits.isdigit() and len(digits) == 11):

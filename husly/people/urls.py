@@ -6,6 +6,5 @@ app_name = "people"
 urlpatterns = [
     path("", views.resident_list, name="resident_list"),
     path("ny/", views.resident_create, name="resident_create"),
-    path("<int:pk>/", views.resident_detail, name="resident_detail"),
     path("<int:pk>/rett/", views.resident_correct, name="resident_correct"),
 ]

@@ -327,7 +327,7 @@ def test_the_allocation_date_is_chosen_on_the_application_page(client, login, fl
 
 def test_administrator_sets_the_follow_up_deadlines(client, login, flow, make_staff):
     from husly.accounts.models import Role
-    from husly.followup.services import settings_for
+    from husly.followup.selectors import settings_for
 
     login(client, make_staff(Role.ADMINISTRATOR))
     client.post(reverse("allocation:settings"), {

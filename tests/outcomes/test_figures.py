@@ -134,17 +134,18 @@ def test_the_page_names_only_people_with_a_work_relation(generated, client, sett
 
 def test_the_council_report_names_nobody_and_hides_small_counts(generated, client, settings,
                                                                 monkeypatch):
-    import husly.common.documents as documents
+    import husly.outcomes.views as report_view
 
     settings.HUSLY_REQUIRE_2FA = False
     written = {}
-    real = documents.pdf_from_html
+    real = report_view.pdf_from_html
 
     def keep(html):
         written["html"] = html
         return real(html)
 
-    monkeypatch.setattr(documents, "pdf_from_html", keep)
+    # The page's own name for it: the HTML the PDF is made from.
+    monkeypatch.setattr(report_view, "pdf_from_html", keep)
     # Even the housing officer, who sees people on the screens, prints no small counts.
     client.force_login(User.objects.get(username="3001-bolig-1"))
     with time_machine.travel(NOON):

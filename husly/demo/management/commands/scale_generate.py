@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.utils import timezone
 
+from husly.common.models import Municipality
 from husly.demo.scale import SCALES, Generator
 
 
@@ -19,8 +20,6 @@ class Command(BaseCommand):
                             help="Municipality number of the first (largest) municipality.")
 
     def handle(self, *args, scale, seed, first_number, **options):
-        from husly.common.models import Municipality
-
         if Municipality.objects.filter(number=f"{first_number:04d}").exists():
             raise CommandError(
                 f"Municipality {first_number:04d} exists already: generate into an empty "

@@ -2,6 +2,9 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from husly.access.selectors import break_glass_open_count
+from husly.common.models import Municipality
+
 NAV = (
     ("inbox", "inbox:inbox", "/innboks/"),
     ("residents", "people:resident_list", "/beboere/"),
@@ -51,8 +54,6 @@ def staff(request):
 
 
 def staff_municipalities(user):
-    from husly.common.models import Municipality
-
     return list(Municipality.objects.filter(
         pk__in=user.role_assignments.values("municipality_id")))
 
@@ -73,6 +74,4 @@ def _awaiting(kind: str, staff) -> int:
         return MENU_COUNTS[kind](staff)
     if kind != "access_review":
         return 0
-    from husly.access.selectors import break_glass_open_count
-
     return break_glass_open_count(staff=staff)

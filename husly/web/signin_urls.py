@@ -1,6 +1,6 @@
 from django.urls import path
 
-from husly.accounts import views
+from husly.web import signin as views
 
 app_name = "accounts"
 urlpatterns = [

@@ -1,3 +1,6 @@
+"""Signing in: the password, the second factor, single sign-on, signing out and choosing the
+municipality. Pages of the interface layer: they use the access policy's page rules (ADR 0031)."""
+
 import base64
 import io
 
