@@ -2,13 +2,13 @@
 Thin: numbers come from `selectors` and `stability`, access from `access.policy`."""
 
 import datetime
+from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -19,7 +19,15 @@ from husly.access.policy import outcome_count, outcome_people_shown
 from husly.access.services import list_read_record
 from husly.common import exports
 from husly.common.documents import document_html, pdf_from_html, pdf_response
-from husly.common.formats import date_long
+from husly.common.formats import (
+    date_long,
+    month_name,
+    month_short,
+    number,
+    percent,
+    percent_range,
+    rounded,
+)
 from husly.common.views import service_call
 from husly.outcomes import kostra, selectors, services
 from husly.outcomes.audit import audit_figures
@@ -27,7 +35,7 @@ from husly.outcomes.figures import BadFigure, figure_residents
 from husly.outcomes.forms import PopulationForm, StabilityFilterForm
 from husly.outcomes.models import EpisodeEnd, EpisodeStart
 from husly.outcomes.process import process_figures
-from husly.outcomes.stability import DAYS_PER_MONTH, stability_report
+from husly.outcomes.stability import DAYS_PER_MONTH, at, stability_report
 from husly.people.models import Background
 from husly.people.selectors import resident_get
 
@@ -44,8 +52,36 @@ def _people_url(staff, value, figure: str, **params) -> str:
     return f"{url}?{urlencode(params)}" if params else url
 
 
+def _shown(cell):
+    """A table cell as the screen and the council report show it; the exports get the cell
+    itself and write it in their own way (a number stays a number in XLSX)."""
+    if cell is None:
+        return "–"
+    if isinstance(cell, exports.Percent):
+        return percent(cell.value)
+    if isinstance(cell, Decimal):
+        return number(cell, max(0, -cell.as_tuple().exponent))
+    if isinstance(cell, float):
+        return number(cell, 0 if cell.is_integer() else 1)
+    if isinstance(cell, int):
+        return number(cell)
+    if isinstance(cell, datetime.date):
+        return date_long(cell)
+    return cell
+
+
+def _screen(table):
+    return [[_shown(c) for c in row] for row in table]
+
+
+def _count_text(staff, n) -> str:
+    """A count inside a sentence: grouped, or "< 5" where the user sees no small counts."""
+    return _shown(outcome_count(staff, n))
+
+
 def _cells(row, links):
-    return [{"value": value, "url": url} for value, url in zip(row, links, strict=True)]
+    return [{"value": _shown(value), "url": url}
+            for value, url in zip(row, links, strict=True)]
 
 
 def _list_table(rows):
@@ -56,7 +92,7 @@ def _list_table(rows):
         resident = row.episode.resident
         table.append([
             resident.full_name if row.shown else _("No access"),
-            date_long(row.episode.started_on), row.days,
+            row.episode.started_on, row.days,
             resident.get_housing_situation_display() if row.situation_shown else "–",
             row.next_step, str(row.owner or "–"), _("Yes") if row.resettlement else ""])
     return headers, table
@@ -117,7 +153,7 @@ def _flow_table(staff, flow):
     table = []
     for row in flow["rows"]:
         table.append([
-            row["month"].strftime("%Y-%m"),
+            month_name(row["month"]),
             *[outcome_count(staff, row["inflow"][k]) for k in EpisodeStart.values],
             outcome_count(staff, row["inflow_total"]),
             *[outcome_count(staff, row["outflow"][k]) for k in EpisodeEnd.values],
@@ -141,29 +177,64 @@ def flow(request):
     people_shown = outcome_people_shown(staff)
     rows = []
     for r, cells in zip(data["rows"], table, strict=True):
+        # The month in the address is the machine's 2026-01; the screen names it.
         month = r["month"].strftime("%Y-%m")
-        rows.append({"month": r["month"], "cells": [
-            {"value": value, "url": reverse("outcomes:flow_people", args=[month, *kind])
+        rows.append({"month": cells[0], "cells": [
+            {"value": _shown(value), "url": reverse("outcomes:flow_people", args=[month, *kind])
              if kind and people_shown and value else ""}
             for value, kind in zip(cells[1:], kinds, strict=True)]})
     return render(request, "outcomes/flow.html", {
         "flow": data, "headers": headers, "rows": rows,
         "people_shown": outcome_people_shown(staff),
-        "current": outcome_count(staff, data["current"]),
-        "chart": _flow_chart(data["rows"]),
+        "current": _count_text(staff, data["current"]),
+        "housed_average": number(data["housed_average"], 1),
+        "chart": _flow_chart(staff, data["rows"], table),
     })
 
 
-def _flow_chart(rows):
-    """Bars of the number without a home at each month's end, drawn as SVG by the app."""
-    top = max([r["active"] for r in rows] + [1])
+def _svg(value) -> str:
+    """A coordinate for an SVG attribute: always with a point, whatever the language (a
+    float printed by the template would get the Norwegian comma and break the drawing)."""
+    return f"{round(value, 1):g}"
+
+
+def _tick_step(peak: int, lines: int = 4) -> int:
+    """The step between the labelled values of a count axis: 1, 2 or 5 times a power of
+    ten, so that about four lines reach the highest bar."""
+    power = 1
+    while True:
+        for factor in (1, 2, 5):
+            if peak <= factor * power * lines:
+                return factor * power
+        power *= 10
+
+
+def _flow_chart(staff, rows, table):
+    """Bars of the number without a home at each month's end, drawn as SVG by the app, with
+    the counts on a labelled axis and each bar's month by name. A count this user sees as
+    "< 5" gets no bar, only its label: the bar's height would tell the number."""
     width, height, gap = 36, 120, 8
+    left, above, below = 40, 16, 34
+    peak = max([r["active"] for r in rows] + [1])
+    step = _tick_step(peak)
+    top = -(-peak // step) * step
     bars = []
-    for i, r in enumerate(rows):
-        h = round(height * r["active"] / top)
-        bars.append({"x": i * (width + gap), "y": height - h, "h": h, "w": width,
-                     "label": r["month"].strftime("%m"), "value": r["active"]})
-    return {"bars": bars, "width": len(rows) * (width + gap), "height": height}
+    for i, (r, cells) in enumerate(zip(rows, table, strict=True)):
+        shown = outcome_count(staff, r["active"])
+        h = round(height * r["active"] / top) if isinstance(shown, int) else 0
+        x = i * (width + gap)
+        bars.append({
+            "x": x, "y": height - h, "h": h, "w": width, "mid": x + width // 2,
+            "value": _shown(shown), "value_y": height - h - 4,
+            "label": month_short(r["month"]), "month": cells[0],
+            # The year under the first month and under each January.
+            "year": r["month"].year if i == 0 or r["month"].month == 1 else ""})
+    chart_width = len(rows) * (width + gap) - gap
+    return {"bars": bars, "width": chart_width, "height": height,
+            "view_box": f"{-left} {-above} {chart_width + left + 4} {height + above + below}",
+            "ticks": [{"y": height - round(height * v / top), "label": number(v)}
+                      for v in range(0, top + 1, step)],
+            "month_y": height + 14, "year_y": height + 28}
 
 
 @page("by_name_list")
@@ -200,8 +271,8 @@ def stability_table(staff, report):
             point = row["point"]
             table.append([
                 label, row["months"],
-                f"{point.survival * 100:.1f} %" if point else _("Not yet known"),
-                f"{point.lower * 100:.1f}–{point.upper * 100:.1f} %" if point else "–",
+                exports.Percent(point.survival) if point else _("Not yet known"),
+                percent_range(point.lower, point.upper) if point else None,
                 outcome_count(staff, row["at_risk"])])
     return headers, table
 
@@ -220,14 +291,16 @@ def stability(request):
     query = request.GET.copy()
     query.pop("eksport", None)
     return render(request, "outcomes/stability.html", {
-        "form": form, "report": report, "headers": headers, "table": table,
+        "form": form, "report": report, "headers": headers, "table": _screen(table),
         "query": query.urlencode(),
-        "n_tenancies": outcome_count(staff, report["tenancies"]["n"]),
-        "n_persons": outcome_count(staff, report["persons"]["n"]),
-        "n_lost": outcome_count(staff, report["tenancies"]["events"]),
+        "n_tenancies": _count_text(staff, report["tenancies"]["n"]),
+        "n_persons": _count_text(staff, report["persons"]["n"]),
+        "n_lost": _count_text(staff, report["tenancies"]["events"]),
+        "n_persons_lost": _count_text(staff, report["persons"]["events"]),
+        "sandnes": percent(report["sandnes"], 0),
         "people_all_url": _stability_people_url(staff, report["persons"]["n"], "stabilitet-alle",
                                                 query),
-        "people_lost_url": _stability_people_url(staff, report["tenancies"]["events"],
+        "people_lost_url": _stability_people_url(staff, report["persons"]["events"],
                                                  "stabilitet-mistet", query),
         "chart": _stability_chart(report),
     })
@@ -240,42 +313,63 @@ def _stability_people_url(staff, value, figure, query) -> str:
     return f"{url}?{filters.urlencode()}" if url and filters else url
 
 
+STABILITY_CHART_MONTHS = 36
+STABILITY_CHART_STEP = 6
+
+
 def _stability_chart(report):
-    """Two step curves (tenancies, persons) over 36 months, as SVG paths."""
-    width, height, months = 360, 150, 36
+    """Two step curves (tenancies, persons) over 36 months, as SVG paths, on axes labelled in
+    months and per cent, and the curves read every six months for the table beside it."""
+    width, height, months = 360, 150, STABILITY_CHART_MONTHS
+    left, right, above, below = 44, 10, 8, 36
     curves = []
     for key in ("tenancies", "persons"):
         path = ["M0,0"]
         for p in report[key]["points"]:
             x = min(p.time / DAYS_PER_MONTH, months) * width / months
-            path.append(f"H{x:.1f}V{(1 - p.survival) * height:.1f}")
+            path.append(f"H{_svg(x)}V{_svg((1 - p.survival) * height)}")
             if p.time / DAYS_PER_MONTH >= months:
                 break
         curves.append({"key": key, "d": "".join(path)})
-    return {"curves": curves, "width": width, "height": height,
-            "sandnes_y": (1 - report["sandnes"]) * height}
+    steps = range(0, months + 1, STABILITY_CHART_STEP)
+    return {
+        "curves": curves, "width": width, "height": height,
+        "view_box": f"{-left} {-above} {width + left + right} {height + above + below}",
+        "sandnes_y": _svg((1 - report["sandnes"]) * height),
+        "ticks_x": [{"x": _svg(m * width / months), "label": number(m)} for m in steps],
+        "ticks_y": [{"y": _svg((1 - share) * height), "label": percent(share, 0)}
+                    for share in (0, 0.25, 0.5, 0.75, 1)],
+        "label_y": height + 16, "axis_title_y": height + 32, "axis_title_x": width // 2,
+        "rows": [[number(m), *[_curve_at(report[key]["points"], m)
+                               for key in ("tenancies", "persons")]] for m in steps]}
 
 
-def _percent(share) -> str:
-    return f"{share * 100:.1f} %" if share is not None else "–"
+def _curve_at(points, months: int) -> str:
+    """The curve's share still housed after `months`; past its longest spell the curve says
+    nothing, as in the report's own rows."""
+    t = months * DAYS_PER_MONTH
+    if not points or points[-1].time < t:
+        return _("Not yet known")
+    return percent(at(points, t).survival)
 
 
 def process_table(staff, f):
     def count(n):
-        return outcome_count(staff, n)
+        return _count_text(staff, n)
 
     def days(value):
-        return "–" if value is None else f"{value:g}"
+        # A median of an even count of whole days ends in .0 or .5: 3.0 is written 3.
+        return int(value) if isinstance(value, float) and value.is_integer() else value
 
     table = [
-        [_("Joint meetings held within three business days"), _percent(f["meetings_share"]),
+        [_("Joint meetings held within three business days"), exports.Percent(f["meetings_share"]),
          _("%(kept)s of %(due)s") % {"kept": count(f["meetings_kept"]),
                                      "due": count(f["meetings_due"])}],
         [_("Days from decision to keys, median"), days(f["keys_median"]),
          _("%(n)s moves") % {"n": count(f["keys_n"])}],
         [_("Days from decision to keys, 90th percentile"), days(f["keys_p90"]),
          _("%(n)s moves") % {"n": count(f["keys_n"])}],
-        [_("Weekly visits done"), _percent(f["visits_share"]),
+        [_("Weekly visits done"), exports.Percent(f["visits_share"]),
          _("%(done)s of %(due)s") % {"done": count(f["visits_done"]),
                                      "due": count(f["visits_due"])}],
         [_("Days on the red board, median"), days(f["red_board_median_days"]),
@@ -285,7 +379,7 @@ def process_table(staff, f):
     for r in f["returns"]:
         table.append([
             _("Back without a home within %(months)s months of moving in") % {
-                "months": r["months"]}, _percent(r["share"]),
+                "months": r["months"]}, exports.Percent(r["share"]),
             _("%(returned)s of %(tenancies)s tenancies") % {
                 "returned": count(r["returned"]), "tenancies": count(r["tenancies"])}])
     headers = [_("Figure"), _("Value"), _("Based on")]
@@ -306,19 +400,20 @@ def process(request):
     # the returns; shown as a column of links to those who may see people.
     late = f["meetings_due"] - f["meetings_kept"]
     people = [
-        (_("Not held in time: %(n)s") % {"n": late}, _people_url(staff, late, "mote-for-sent")),
+        (_("Not held in time: %(n)s") % {"n": number(late)},
+         _people_url(staff, late, "mote-for-sent")),
         (_("The moves"), _people_url(staff, f["keys_n"], "nokler")),
         (_("The moves"), _people_url(staff, f["keys_n"], "nokler")),
         (_("Residents with visits not done"),
          _people_url(staff, f["visits_due"] - f["visits_done"], "besok-ikke-gjort")),
-        (_("On the red board now: %(n)s") % {"n": f["red_board_on_now"]},
+        (_("On the red board now: %(n)s") % {"n": number(f["red_board_on_now"])},
          _people_url(staff, f["red_board_on_now"], "rod-tavle")),
         *[(_("Who came back"), _people_url(staff, r["returned"], "tilbake", mnd=r["months"]))
           for r in f["returns"]],
     ]
     return render(request, "outcomes/process.html", {
         "headers": headers, "rows": [{"cells": row, "people": p}
-                                     for row, p in zip(table, people, strict=True)],
+                                     for row, p in zip(_screen(table), people, strict=True)],
         "people_shown": outcome_people_shown(staff)})
 
 
@@ -339,7 +434,7 @@ def audit_tables(staff, f) -> dict:
             if not g["all"]:
                 continue
             rows.append([label(key), count(g["followed"]), count(g["all"]),
-                         _percent(g["followed"] / g["all"] if g["all"] else None)])
+                         exports.Percent(g["followed"] / g["all"] if g["all"] else None)])
             links.append(["", _people_url(staff, g["followed"], figure, gruppe=key, fulgt=1),
                           _people_url(staff, g["all"], figure, gruppe=key), ""])
         return rows, links
@@ -365,8 +460,8 @@ def audit_tables(staff, f) -> dict:
                         _("With a running agreement"), _("Without"), _("Coverage")],
             "rows": [[count(coverage["all"]), count(coverage["with_agreement"]),
                       count(coverage["without"]),
-                      _percent(coverage["with_agreement"] / coverage["all"]
-                               if coverage["all"] else None)]],
+                      exports.Percent(coverage["with_agreement"] / coverage["all"]
+                                      if coverage["all"] else None)]],
             "links": [["", "", _people_url(staff, coverage["without"], "uten-avtale"), ""]]},
         "hovedkontakt": {
             "title": _("Primary contacts per team"),
@@ -477,8 +572,9 @@ def kostra_table(staff, f) -> tuple[list, list[list], list[list]]:
         ([_("Inhabitants on 1 January %(year)s") % {"year": year},
           population.inhabitants if population else _("Not entered"),
           _("From SSB, entered on this page.")], ""),
+        # Rounded here, so the export writes the 2,5 the screen shows.
         ([_("Municipal dwellings per 1,000 inhabitants"),
-          number_format(f["per_1000"], 1) if f["per_1000"] is not None else "–",
+          rounded(f["per_1000"], 1) if f["per_1000"] is not None else None,
           _("Municipal dwellings divided by the inhabitants on 1 January, times 1,000.")], ""),
         ([_("Applications for a municipal dwelling received"), count(f["received"]),
           _("Applications registered from 1 January to %(day)s.") % {"day": day}],
@@ -509,12 +605,6 @@ def kostra_table(staff, f) -> tuple[list, list[list], list[list]]:
     return headers, [r for r, _url in rows], [url for _r, url in rows]
 
 
-def _grouped(table):
-    """Whole numbers grouped as the language writes them (83 063); exports keep numbers."""
-    return [[number_format(c, force_grouping=True) if isinstance(c, int) else c for c in row]
-            for row in table]
-
-
 @page("outcomes")
 def kostra_figures(request):
     """Annual figures in the shape of SSB's KOSTRA form 13, with each definition stated."""
@@ -531,7 +621,7 @@ def kostra_figures(request):
     return render(request, "outcomes/kostra.html", {
         "f": f, "years": years, "year": year, "headers": headers,
         "rows": [{"cells": cells, "url": url}
-                 for cells, url in zip(_grouped(table), links, strict=True)],
+                 for cells, url in zip(_screen(table), links, strict=True)],
         "may_enter": may_enter,
         "population_form": PopulationForm(initial={
             "year": year, "inhabitants": f["population"].inhabitants if f["population"]
@@ -570,6 +660,11 @@ def _council_audit(f) -> dict:
     return tables
 
 
+def _screen_table(headers_rows) -> dict:
+    headers, rows = headers_rows
+    return {"headers": headers, "rows": _screen(rows)}
+
+
 @page("outcomes")
 def council_report(request):
     """The report to the council as PDF, in the municipality's written language. It leaves
@@ -583,27 +678,30 @@ def council_report(request):
     language = municipality.written_language
     years = kostra.years_available(municipality=municipality)
     year = _kostra_year(request, years)
+    # Numbers and months are written inside the override too: the report reads as the
+    # municipality writes (87,7 %, januar 2026), whatever language the user chose.
     with translation.override(language):
         flow = selectors.monthly_flow(municipality=municipality)
         flow_headers, flow_rows = _flow_table(None, flow)
         stability_data = stability_report(municipality=municipality, filters={})
+        audit = _council_audit(audit_figures(municipality=municipality))
+        for table in audit.values():
+            table["rows"] = _screen(table["rows"])
         context = {
             "municipality": municipality, "today": timezone.localdate(), "year": year,
-            "current": outcome_count(None, flow["current"]), "flow_data": flow,
+            "current": _count_text(None, flow["current"]), "flow_data": flow,
+            "housed_average": number(flow["housed_average"], 1),
             # Month, inflow, outflow and the number at the month's end: what fits on A4.
             "flow": {"headers": [flow_headers[i] for i in (0, 4, 8, 9)],
-                     "rows": [[row[i] for i in (0, 4, 8, 9)] for row in flow_rows]},
-            "stability": dict(zip(("headers", "rows"),
-                                  stability_table(None, stability_data), strict=True)),
-            "sandnes": stability_data["sandnes"],
-            "process": dict(zip(("headers", "rows"), process_table(
-                None, process_figures(municipality=municipality)), strict=True)),
-            "kostra": dict(zip(("headers", "rows"), kostra_table(
-                None, kostra.kostra_figures(municipality=municipality, year=year))[:2],
-                strict=True)),
-            "audit": _council_audit(audit_figures(municipality=municipality)),
+                     "rows": _screen([[row[i] for i in (0, 4, 8, 9)] for row in flow_rows])},
+            "stability": _screen_table(stability_table(None, stability_data)),
+            "sandnes": percent(stability_data["sandnes"], 0),
+            "process": _screen_table(process_table(
+                None, process_figures(municipality=municipality))),
+            "kostra": _screen_table(kostra_table(
+                None, kostra.kostra_figures(municipality=municipality, year=year))[:2]),
+            "audit": audit,
             "chart": _stability_chart(stability_data),
         }
-    context["kostra"]["rows"] = _grouped(context["kostra"]["rows"])
     html = document_html("outcomes/council_report.html", context, language=language)
     return pdf_response(pdf_from_html(html), f"husly-rapport-{year}.pdf")
