@@ -169,7 +169,36 @@ def demo_build(*, residents: int = 400, seed: int = 2026) -> Municipality:
     guidance_demo(municipality, staff)
 
     costs_demo(municipality, staff)
+
+    _newly_identified(municipality=municipality, seed=seed, today=today, staff=staff,
+                      units=units, team=teams[1])
     return municipality
+
+
+RECENTLY_IDENTIFIED = 12
+
+
+def _newly_identified(*, municipality, seed, today, staff, units, team):
+    """People found without a home in each of the last twelve months, new to the list: the
+    flow page's "newly identified" (Built for Zero). A random stream of their own, so the
+    rest of the demo stays as it was."""
+    rng = random.Random(seed + 19)  # noqa: S311 - reproducible demo data, not security
+    fake = Faker("no_NO")
+    fake.seed_instance(seed + 19)
+    officer = staff["bolig"]
+    for months_ago in range(RECENTLY_IDENTIFIED):
+        month = today.replace(day=1)
+        for _ in range(months_ago):
+            month = (month - datetime.timedelta(days=1)).replace(day=1)
+        since = min(today, month + datetime.timedelta(days=rng.randint(0, 27)))
+        birth = today - datetime.timedelta(days=rng.randint(19, 60) * 365 + rng.randint(0, 364))
+        resident = people.resident_register(
+            municipality=municipality, by=officer, given_name=fake.first_name(),
+            family_name=fake.last_name(), national_id=synthetic_national_id(birth, rng),
+            birth_date=birth, phone=fake.phone_number(), background=rng.choice(Background.values),
+            housing_situation=rng.choice(HOMELESS), housing_situation_since=since, team=team)
+        people.case_open(resident=resident, unit=units["housing"], assigned_to=officer,
+                         by=officer)
 
 
 def _dwellings(municipality, rng, fake, tags, landlords):

@@ -15,7 +15,6 @@ from django.utils.translation import gettext_lazy as _
 from husly.allocation.selectors import JOINT_MEETING_KEPT, joint_meetings_due
 from husly.board.models import RedBoardEntry
 from husly.followup.models import VisitStatus
-from husly.housing.models import Tenancy, TenancyEndReason
 from husly.outcomes import kostra
 from husly.outcomes.audit import (
     AGE_BANDS,
@@ -28,7 +27,7 @@ from husly.outcomes.audit import (
 )
 from husly.outcomes.forms import StabilityFilterForm
 from husly.outcomes.process import RETURN_MONTHS, moves_counted, returned_residents, visits_due
-from husly.outcomes.stability import tenancy_filter
+from husly.outcomes.stability import person_spell_rows
 from husly.people.models import Background, Resident
 
 
@@ -160,14 +159,12 @@ def _audit_team(which):
 # -- Housing stability -------------------------------------------------------------------
 
 def _stability(which):
+    """The persons of the stability report's persons row, one spell each: all of them, or
+    those whose spell ended in the event (lost the home)."""
     def residents(m, p, today):
         form = StabilityFilterForm(p, municipality=m)
-        rows = Tenancy.residents.through.objects.filter(
-            tenancy_filter(m, form.filters(), prefix="tenancy__", today=today))
-        if which == "lost":
-            rows = rows.filter(tenancy__end_date__lte=today,
-                               tenancy__end_reason__in=TenancyEndReason.unplanned())
-        return rows.values_list("resident_id", flat=True)
+        spells = person_spell_rows(municipality=m, filters=form.filters(), today=today)
+        return [pk for pk, _days, event in spells if which == "all" or event]
     return residents
 
 
@@ -201,9 +198,9 @@ FIGURES: dict[str, Figure] = {
                                      _audit_team("without_contact"), AUDIT),
     "team-rod-tavle": Figure(_("On the red board"), _audit_team("red_board"), AUDIT),
     "team-fulgt": Figure(_("Residents followed by the team"), _audit_team("all"), AUDIT),
-    "stabilitet-alle": Figure(_("People in the tenancies counted"), _stability("all"),
+    "stabilitet-alle": Figure(_("People counted in housing stability"), _stability("all"),
                               STABILITY),
-    "stabilitet-mistet": Figure(_("People whose tenancy ended unplanned"), _stability("lost"),
+    "stabilitet-mistet": Figure(_("People whose housing ended unplanned"), _stability("lost"),
                                 STABILITY),
 }
 

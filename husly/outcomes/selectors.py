@@ -93,10 +93,15 @@ def _month_start(day: datetime.date) -> datetime.date:
 
 
 def monthly_flow(*, municipality, months: int = 12, today: datetime.date | None = None):
-    """Inflow and outflow of the by-name list per month, the number on it at each month's
-    end, and whether the municipality is at functional zero: no more people without a home
-    than the average number housed per month over the last three full months."""
+    """Inflow and outflow of the by-name list per month (the last `months`, this one
+    included), the number on it at each month's end, and whether the municipality is at
+    functional zero (Built for Zero): fewer people without a home now than the average
+    number housed per month over the last three whole months. The average is the same
+    whatever `months` a page shows."""
     today = today or timezone.localdate()
+    shown = months
+    # The three whole months before this one, however few months the page shows.
+    months = max(months, 4)
     first = add_months(_month_start(today), -(months - 1))
     episodes = HomelessEpisode.objects.filter(municipality=municipality)
     inflow = {(r["month"].date() if hasattr(r["month"], "date") else r["month"], r["start_kind"]):
@@ -117,12 +122,11 @@ def monthly_flow(*, municipality, months: int = 12, today: datetime.date | None 
         rows.append({"month": month, "inflow": ins, "outflow": outs,
                      "inflow_total": sum(ins.values()), "outflow_total": sum(outs.values()),
                      "active": active})
-    full = rows[-4:-1] if len(rows) >= 4 else rows[:-1]
-    housed_average = (sum(r["outflow"][EpisodeEnd.HOUSED] for r in full) / len(full)
-                      if full else 0.0)
+    full = rows[-4:-1]
+    housed_average = sum(r["outflow"][EpisodeEnd.HOUSED] for r in full) / len(full)
     current = episodes.filter(ended_on__isnull=True).count()
-    return {"rows": rows, "current": current, "housed_average": housed_average,
-            "functional_zero": current <= housed_average,
+    return {"rows": rows[-shown:], "current": current, "housed_average": housed_average,
+            "functional_zero": current < housed_average,
             "start_kinds": EpisodeStart.choices, "end_kinds": EpisodeEnd.choices}
 
 

@@ -166,31 +166,71 @@ def tenancy_spell_counts(*, municipality, filters: dict,
     return counts
 
 
-def person_spell_counts(*, municipality, filters: dict,
-                        today: datetime.date | None = None) -> Counter:
-    """A person's tenancies joined where one starts no later than the day after the last
-    ended: re-settled without a gap counts as still housed. The spell ends in the event
-    when its last tenancy ended unplanned."""
-    today = today or timezone.localdate()
-    rows = (Tenancy.residents.through.objects
-            .filter(tenancy_filter(municipality, filters, prefix="tenancy__", today=today))
+def _person_tenancies(municipality, filters: dict, today: datetime.date):
+    """Every tenancy of every person the filters on the person pick (background, team,
+    Housing First), in order per person. The filters on the spell (start year, dwelling
+    kind) are applied to the joined spell, not here: a spell follows its person into later
+    tenancies, whatever year or kind they are."""
+    q = Q(tenancy__municipality=municipality, tenancy__start_date__lte=today)
+    if filters.get("background"):
+        q &= Q(resident__background=filters["background"])
+    if filters.get("team"):
+        q &= Q(resident__team=filters["team"])
+    if filters.get("housing_first") in (True, False):
+        hf = Exists(Application.objects.filter(applicant=OuterRef("resident_id"),
+                                               housing_first=True))
+        q &= hf if filters["housing_first"] else ~hf
+    return (Tenancy.residents.through.objects.filter(q)
             .order_by("resident_id", "tenancy__start_date", "tenancy_id")
             .values_list("resident_id", "tenancy__start_date", "tenancy__end_date",
-                         "tenancy__end_reason"))
-    counts: Counter = Counter()
-    current = None
+                         "tenancy__end_reason", "tenancy__dwelling__kind"))
+
+
+def _joined(rows):
+    """Per person, their tenancies joined into spells where one starts no later than the
+    day after the spell so far ends (re-settled without a gap is still housed): yields
+    (resident id, start, end or None, how the last tenancy ended, the first dwelling kind)."""
     one_day = datetime.timedelta(days=1)
-    for resident_id, start, end, reason in rows:
-        if current and current[0] == resident_id and current[2] is not None and (
-                start <= current[2] + one_day):
-            current = (resident_id, current[1], end, reason)
+    current = None
+    for resident_id, start, end, reason, kind in rows:
+        if current and current[0] == resident_id and (
+                current[2] is None or start <= current[2] + one_day):
+            # Overlapping or back to back: the spell runs until the later of the two ends.
+            if current[2] is not None and (end is None or end > current[2]):
+                current = (resident_id, current[1], end, reason, current[4])
             continue
         if current:
-            counts[_spell(current[1], current[2], current[3], today)] += 1
-        current = (resident_id, start, end, reason)
+            yield current
+        current = (resident_id, start, end, reason, kind)
     if current:
-        counts[_spell(current[1], current[2], current[3], today)] += 1
-    return counts
+        yield current
+
+
+def person_spell_rows(*, municipality, filters: dict,
+                      today: datetime.date | None = None) -> list[tuple[int, int, bool]]:
+    """One spell per person: (resident id, days housed, ended in the event). A person's spell
+    is the first of their joined spells that the report's filters pick: with a start year,
+    the first that began in that year (a cohort: it follows the person into later
+    tenancies, so moving on the next day is no event); with a dwelling kind, the first that
+    began in such a dwelling. A person with no such spell is not counted. The spell ends in
+    the event when its last tenancy ended unplanned."""
+    today = today or timezone.localdate()
+    year, kind = filters.get("start_year"), filters.get("dwelling_kind")
+    chosen: dict[int, tuple[int, int, bool]] = {}
+    for resident_id, start, end, reason, first_kind in _joined(
+            _person_tenancies(municipality, filters, today)):
+        if resident_id in chosen or (year and start.year != year) or (
+                kind and first_kind != kind):
+            continue
+        chosen[resident_id] = (resident_id, *_spell(start, end, reason, today))
+    return list(chosen.values())
+
+
+def person_spell_counts(*, municipality, filters: dict,
+                        today: datetime.date | None = None) -> Counter:
+    """Persons per (days, ended in the event): one spell each (`person_spell_rows`)."""
+    return Counter((days, event) for _pk, days, event in person_spell_rows(
+        municipality=municipality, filters=filters, today=today))
 
 
 def _expand(counts: Counter) -> list[tuple[int, bool]]:

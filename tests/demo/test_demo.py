@@ -1,15 +1,18 @@
+import datetime
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import Count
+from django.utils import timezone
 
 from husly.accounts.models import Role, RoleAssignment
 from husly.allocation.models import TaskTemplate
 from husly.common.identifiers import national_id_is_synthetic, national_id_validate
-from husly.demo.builder import DEMO_STAFF
+from husly.demo.builder import DEMO_STAFF, RECENTLY_IDENTIFIED
 from husly.followup.models import PlanVersion, Visit
 from husly.housing.models import Dwelling, Tenancy
+from husly.outcomes.models import HomelessEpisode
 from husly.people.models import Resident
 
 
@@ -21,7 +24,12 @@ def test_demo_municipality_has_the_sandnes_sizes_and_only_synthetic_people(db, s
     assert kinds["care"] == 82
     assert kinds["transitional"] + kinds["small_house"] == 750
     assert kinds["small_house"] == 7
-    assert Resident.objects.count() == 60
+    # The residents asked for, and those found without a home in each of the last months
+    assert Resident.objects.count() == 60 + RECENTLY_IDENTIFIED
+    newly = HomelessEpisode.objects.filter(
+        start_kind="newly_identified",
+        started_on__gte=timezone.localdate() - datetime.timedelta(days=366))
+    assert newly.count() >= RECENTLY_IDENTIFIED
     numbers = [n for n in Resident.objects.values_list("national_id", flat=True) if n]
     assert numbers and all(national_id_is_synthetic(n) for n in numbers)
     for number in numbers:
@@ -62,7 +70,7 @@ def test_demo_municipality_has_the_sandnes_sizes_and_only_synthetic_people(db, s
     again = StringIO()
     call_command("demo_setup", residents=60, stdout=again)
     assert "finnes allerede" in again.getvalue()
-    assert Resident.objects.count() == 60
+    assert Resident.objects.count() == 60 + RECENTLY_IDENTIFIED
 
 
 def test_demo_refuses_to_run_without_synthetic_identities(db, settings):

@@ -66,6 +66,32 @@ def test_inflow_outflow_and_functional_zero_on_a_hand_made_month(municipality):
     assert flow["current"] == 3 and flow["functional_zero"] is False
 
 
+def test_functional_zero_needs_fewer_and_the_average_is_the_same_on_every_page(municipality):
+    # Given one person housed in each of August, September and October, and one without a
+    # home now: as many without a home as housed per month
+    for day in (datetime.date(2026, 8, 10), datetime.date(2026, 9, 10),
+                datetime.date(2026, 10, 10)):
+        with _at(day - datetime.timedelta(days=5)):
+            resident = ResidentFactory(municipality=municipality,
+                                       housing_situation_since=day - datetime.timedelta(days=5))
+        with _at(day):
+            TenancyFactory(dwelling=DwellingFactory(municipality=municipality),
+                           residents=[resident], start_date=day)
+    with _at(datetime.date(2026, 11, 2)):
+        ResidentFactory(municipality=municipality,
+                        housing_situation_since=datetime.date(2026, 11, 1))
+    # When the by-name list (three months) and the flow page (twelve) compute it
+    today = datetime.date(2026, 11, 10)
+    short = monthly_flow(municipality=municipality, months=3, today=today)
+    long = monthly_flow(municipality=municipality, months=12, today=today)
+    # Then both average the three whole months, and each shows the months it asked for
+    assert short["housed_average"] == long["housed_average"] == 1.0
+    assert len(short["rows"]) == 3 and len(long["rows"]) == 12
+    assert short["rows"] == long["rows"][-3:]
+    # And equal is not functional zero: Built for Zero asks for fewer
+    assert short["current"] == 1 and short["functional_zero"] is False
+
+
 def test_the_stock_at_each_month_end_follows_inflow_and_outflow(municipality):
     with _at(datetime.date(2026, 9, 3)):
         a = ResidentFactory(municipality=municipality,
