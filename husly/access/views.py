@@ -154,8 +154,11 @@ def access_log(request, pk: int):
     # Each list on its own pages: a board seen daily must not push the reads off the first.
     seen = Paginator(selectors.list_reads_for(resident=resident), 50).get_page(
         request.GET.get("lister"))
+    # Each pager keeps the other's page, so paging one list does not reset the other.
     return render(request, "access/access_log.html", {
         "resident": resident, "page_obj": entries, "list_reads": seen,
+        "lists_page_query": f"lister={seen.number}" if seen.number > 1 else "",
+        "log_page_query": f"side={entries.number}" if entries.number > 1 else "",
         "languages": WrittenLanguage.choices})
 
 

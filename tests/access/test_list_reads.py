@@ -147,3 +147,26 @@ def test_the_residents_copy_names_the_lists_that_showed_them(reader, make_staff,
     assert [{f["name"]: f["value"] for f in r["fields"]}["list"] for r in section["records"]] \
         == [ListKind.TEAM_BOARD]
     assert data_copy_json(copy)["sections"]["seen_in_lists"][0]["user"] == nav.pk
+
+
+def test_the_lists_have_pages_of_their_own_that_keep_the_log_page(client, login, reader,
+                                                                   make_staff, municipality,
+                                                                   team):
+    resident = ResidentFactory(municipality=municipality, team=team)
+    nav = make_staff(Role.NAV_COUNSELLOR, team=team, username="navsider")
+    # Given the resident read 51 times and their name shown in 51 lists: two pages of each
+    for _ in range(51):
+        resident_read(staff=staff_context_for(nav, None), resident=resident, view="board")
+        list_read_record(staff=staff_context_for(nav, None), view=ListKind.TEAM_BOARD,
+                         residents=[resident])
+    login(client, reader)
+    url = reverse("access:access_log", args=[resident.pk])
+    # When the reader is on the log's second page, and then also on the lists' second
+    on_log_page = client.get(url + "?side=2").content.decode()
+    on_both = client.get(url + "?side=2&lister=2").content.decode()
+    # Then each pager moves its own list, keeps the other's page, and the lists' returns to
+    # their heading
+    assert 'href="?side=2&amp;lister=2#lists-heading"' in on_log_page
+    assert 'href="?lister=2&amp;side=1"' in on_both
+    assert 'href="?side=2&amp;lister=1#lists-heading"' in on_both
+    assert on_both.count("<td>Sett i tavla</td>") == 1
