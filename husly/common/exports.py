@@ -12,13 +12,14 @@ import io
 import math
 import re
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.http import HttpResponse
 from django.utils import numberformat, timezone
 from django.utils.formats import date_format, get_format
 from django.utils.translation import gettext as _
 
+from husly.common.formats import rounded
 from husly.common.spreadsheets import cell_neutralise
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -183,10 +184,9 @@ def _csv_number(number, decimal_pos: int | None = None) -> str:
 
 
 def _csv_percent(share) -> str:
-    # Rounded half up to one decimal, as the pages round; Django's number formatting would
-    # cut the decimals off instead (0.8769 would become 87,6 %).
-    percent = (Decimal(str(share)) * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-    return f"{_csv_number(percent, 1)} %"
+    # Rounded as the pages round (formats.rounded: half up, where Django's number formatting
+    # would cut 0.8769 to 87,6 %), with a plain space that Excel reads back.
+    return f"{_csv_number(rounded(Decimal(str(share)) * 100, 1), 1)} %"
 
 
 def _csv_cell(value) -> str:
