@@ -104,6 +104,20 @@ def at(points: list[Point], time: float) -> Point:
     return last
 
 
+def _person_filter(filters: dict, prefix: str = "", pk: str = "pk") -> Q:
+    """The report's filters on the person (background, team, Housing First), on a resident
+    reached through `prefix`, whose id is `pk` to a subquery."""
+    q = Q()
+    if filters.get("background"):
+        q &= Q(**{f"{prefix}background": filters["background"]})
+    if filters.get("team"):
+        q &= Q(**{f"{prefix}team": filters["team"]})
+    if filters.get("housing_first") in (True, False):
+        hf = Exists(Application.objects.filter(applicant=OuterRef(pk), housing_first=True))
+        q &= hf if filters["housing_first"] else ~hf
+    return q
+
+
 def tenancy_filter(municipality, filters: dict, prefix: str = "",
                    today: datetime.date | None = None) -> Q:
     """The report's filters as conditions on a tenancy, reached through `prefix` (so the
@@ -116,14 +130,7 @@ def tenancy_filter(municipality, filters: dict, prefix: str = "",
         q &= Q(**{f"{p}start_date__year": filters["start_year"]})
     if filters.get("dwelling_kind"):
         q &= Q(**{f"{p}dwelling__kind": filters["dwelling_kind"]})
-    resident_q = Q()
-    if filters.get("background"):
-        resident_q &= Q(background=filters["background"])
-    if filters.get("team"):
-        resident_q &= Q(team=filters["team"])
-    if filters.get("housing_first") in (True, False):
-        hf = Exists(Application.objects.filter(applicant=OuterRef("pk"), housing_first=True))
-        resident_q &= hf if filters["housing_first"] else ~hf
+    resident_q = _person_filter(filters)
     if resident_q:
         # EXISTS rather than a join: a tenancy of two matching residents still counts once.
         q &= Exists(Tenancy.residents.through.objects.filter(
@@ -172,14 +179,7 @@ def _person_tenancies(municipality, filters: dict, today: datetime.date):
     kind) are applied to the joined spell, not here: a spell follows its person into later
     tenancies, whatever year or kind they are."""
     q = Q(tenancy__municipality=municipality, tenancy__start_date__lte=today)
-    if filters.get("background"):
-        q &= Q(resident__background=filters["background"])
-    if filters.get("team"):
-        q &= Q(resident__team=filters["team"])
-    if filters.get("housing_first") in (True, False):
-        hf = Exists(Application.objects.filter(applicant=OuterRef("resident_id"),
-                                               housing_first=True))
-        q &= hf if filters["housing_first"] else ~hf
+    q &= _person_filter(filters, prefix="resident__", pk="resident_id")
     return (Tenancy.residents.through.objects.filter(q)
             .order_by("resident_id", "tenancy__start_date", "tenancy_id")
             .values_list("resident_id", "tenancy__start_date", "tenancy__end_date",

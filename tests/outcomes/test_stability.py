@@ -65,6 +65,10 @@ def test_spells_count_unplanned_ends_and_join_a_resettlement_without_a_gap(munic
     assert persons == [(100, True), (800, False)]
     assert sorted(tenancy_spells(municipality=municipality,
                                  filters={"housing_first": True})) == []
+    assert sorted(person_spells(municipality=municipality,
+                                filters={"housing_first": True})) == []
+    assert sorted(person_spells(municipality=municipality,
+                                filters={"housing_first": False})) == persons
 
 
 def test_the_stability_page_and_its_export_show_the_same_figures(client, login, municipality,
