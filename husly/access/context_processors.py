@@ -68,10 +68,10 @@ def menu_count_register(kind: str, count) -> None:
     MENU_COUNTS[kind] = count
 
 
+# Emergency access waits on the leader's menu until reviewed: seen the same day.
+menu_count_register("access_review", lambda staff: break_glass_open_count(staff=staff))
+
+
 def _awaiting(kind: str, staff) -> int:
-    """Emergency access waits on the leader's menu until reviewed: seen the same day."""
-    if kind in MENU_COUNTS:
-        return MENU_COUNTS[kind](staff)
-    if kind != "access_review":
-        return 0
-    return break_glass_open_count(staff=staff)
+    count = MENU_COUNTS.get(kind)
+    return count(staff) if count is not None else 0
