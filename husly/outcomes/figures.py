@@ -68,7 +68,7 @@ def _applicants(applications):
 
 def _kostra_moved_in(m, p, today):
     return kostra.moved_in(municipality=m, year=_year(p), today=today).values_list(
-        "application__applicant_id", flat=True)
+        "head", flat=True)
 
 
 def _kostra_waiting(m, p, today):

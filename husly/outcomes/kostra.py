@@ -18,14 +18,16 @@ from django.db.models import (
     DurationField,
     ExpressionWrapper,
     F,
+    Min,
     Q,
     QuerySet,
     Value,
     When,
 )
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from husly.allocation.models import Allocation, Application, ApplicationState
+from husly.allocation.models import Application, ApplicationState
 from husly.housing.models import Dwelling, OwnerKind, Tenancy
 from husly.outcomes.models import Population, SituationSpell
 from husly.people.models import HousingSituation
@@ -43,9 +45,6 @@ def period(year: int, today: datetime.date | None = None) -> tuple[datetime.date
 
 def years_available(*, municipality, today: datetime.date | None = None) -> list[int]:
     """From the year the first application or tenancy was registered up to this year."""
-    from django.db.models import Min
-
-
     today = today or timezone.localdate()
     firsts = [Application.objects.filter(municipality=municipality).aggregate(
                   d=Min("registered_on"))["d"],
@@ -56,11 +55,17 @@ def years_available(*, municipality, today: datetime.date | None = None) -> list
 
 
 def moved_in(*, municipality, year: int, today=None) -> QuerySet:
-    """Allocations whose household moved in during the year."""
+    """Households that moved into a dwelling of the municipality during the year: the
+    tenancies that began in it, whether an allocation in Husly led to them or they were
+    imported or registered without one. The allocation's move-in day is the tenancy's start.
+    Each carries `head`, the person who stands for the household in a list: the applicant
+    where an application led to it, else the first resident registered."""
 
     first, last = period(year, today)
-    return Allocation.objects.filter(municipality=municipality, moved_in_on__gte=first,
-                                     moved_in_on__lte=last)
+    return (Tenancy.objects.filter(municipality=municipality, start_date__gte=first,
+                                   start_date__lte=last)
+            .annotate(head=Coalesce("allocation__application__applicant_id",
+                                    Min("residents__id"))))
 
 
 def waiting(*, municipality, year: int, today=None) -> QuerySet:
@@ -123,7 +128,8 @@ def kostra_figures(*, municipality, year: int, today: datetime.date | None = Non
         "population": population,
         "dwellings": register,
         "per_1000": (round(register["all"] * 1000 / inhabitants, 1) if inhabitants else None),
-        "moved_in": moved_in(municipality=municipality, year=year, today=today).count(),
+        "moved_in": len(set(moved_in(municipality=municipality, year=year, today=today)
+                            .values_list("head", flat=True))),
         "waiting": waiting(municipality=municipality, year=year, today=today).count(),
         "received": applications(municipality=municipality, year=year, which="received",
                                  today=today).count(),

@@ -75,7 +75,8 @@ class SituationSpell(MunicipalityScopedModel):
     """How long a person lived in one housing situation (shelter, friends, a municipal
     tenancy …). The resident keeps only the situation now; the spells keep the history that
     annual figures such as "households in temporary housing during the year" are counted
-    from. Written only by `outcomes.services.homelessness_situation_changed`."""
+    from. Written only by `outcomes.services` (`homelessness_situation_changed`, and
+    `situation_history_tenancy` for a tenancy at its own dates)."""
 
     resident = models.ForeignKey("people.Resident", on_delete=models.PROTECT,
                                  related_name="situation_spells", verbose_name=_("resident"))

@@ -5,6 +5,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -86,13 +87,121 @@ def homelessness_situation_changed(*, resident, situation: str, on: datetime.dat
         _end(resident, on, kind=EpisodeEnd.NO_LONGER_HOMELESS, by=by)
 
 
-def homelessness_housed(*, resident, on: datetime.date, by=None):
-    """A tenancy starts: the spell without a home ends as housed."""
-    _end(resident, on, kind=EpisodeEnd.HOUSED, by=by)
+def _outlasts(ended_on: datetime.date | None, end: datetime.date) -> bool:
+    """Whether a spell has a day of its own after a tenancy's last day. Spells share the day
+    of a move (one ends and the next begins on it), so a spell that ends the day after the
+    tenancy's last is only the move to the next home."""
+    return ended_on is None or ended_on > end + datetime.timedelta(days=1)
+
+
+def _episodes_history_tenancy(resident, start: datetime.date, end: datetime.date | None, by):
+    """The by-name list's spells around a tenancy written at its own dates: a spell without a
+    home cannot run while the person rents from the municipality. A spell that began before
+    ends as housed the day the tenancy began; what the spell recorded after the tenancy goes
+    on from the day after its last, as a return from housing; a spell wholly inside it is
+    removed."""
+    after = end + datetime.timedelta(days=1) if end is not None else None
+    episodes = HomelessEpisode.objects.select_for_update().filter(resident=resident).filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gt=start))
+    if end is not None:
+        episodes = episodes.filter(started_on__lt=end)
+    for episode in episodes.order_by("started_on", "id"):
+        keeps_after = end is not None and _outlasts(episode.ended_on, end)
+        if episode.started_on < start:
+            old_end, old_kind = episode.ended_on, episode.end_kind
+            episode.ended_on, episode.end_kind = start, EpisodeEnd.HOUSED
+            episode.save(update_fields=["ended_on", "end_kind"])
+            event_record(name="homelessness.ended", actor=by, target=episode,
+                         changes={"resident": resident, "ended_on": start,
+                                  "end_kind": EpisodeEnd.HOUSED})
+            if keeps_after:
+                later = HomelessEpisode.objects.create(
+                    municipality_id=resident.municipality_id, resident=resident,
+                    started_on=after, start_kind=EpisodeStart.RETURNED_FROM_HOUSING,
+                    ended_on=old_end, end_kind=old_kind)
+                event_record(name="homelessness.started", actor=by, target=later,
+                             changes={"resident": resident, "started_on": after,
+                                      "start_kind": EpisodeStart.RETURNED_FROM_HOUSING})
+        elif keeps_after:
+            episode.started_on, episode.start_kind = after, EpisodeStart.RETURNED_FROM_HOUSING
+            episode.save(update_fields=["started_on", "start_kind"])
+            event_record(name="homelessness.started", actor=by, target=episode,
+                         changes={"resident": resident, "started_on": after,
+                                  "start_kind": EpisodeStart.RETURNED_FROM_HOUSING})
+        else:
+            event_record(name="homelessness.removed", actor=by, target=episode,
+                         changes={"resident": resident, "started_on": episode.started_on,
+                                  "ended_on": episode.ended_on})
+            episode.delete()
+
+
+def situation_history_tenancy(*, resident, start: datetime.date, end: datetime.date | None,
+                              by=None):
+    """Write a tenancy into the person's situation history, whatever today is: from `start`
+    to `end` (or on, while it runs) they rented a municipal dwelling, whatever else was
+    recorded for those days. What was recorded outside those days stands, so an earlier
+    shelter stay ends the day the tenancy began, and a situation recorded as the present one
+    is taken to have begun the day after the tenancy's last, unless it is renting from the
+    municipality, which only the tenancies tell (ADR 0033). The by-name list's spells
+    follow the same rule."""
+    if end is not None and end <= start:
+        return
+    _episodes_history_tenancy(resident, start, end, by)
+    spells = list(SituationSpell.objects.select_for_update().filter(resident=resident)
+                  .order_by("started_on", "id"))
+    # What the tenancy interrupted resumes the day after its last day.
+    after = end + datetime.timedelta(days=1) if end is not None else None
+    for spell in spells:
+        after_start = spell.ended_on is None or spell.ended_on > start
+        before_end = end is None or spell.started_on < end
+        if not (after_start and before_end):
+            continue
+        # Renting from the municipality is what the tenancies say; no other record of it
+        # outlasts the one being written.
+        keeps_after = (end is not None and _outlasts(spell.ended_on, end)
+                       and spell.situation != HousingSituation.MUNICIPAL_TENANCY)
+        if spell.started_on < start:
+            old_end, spell.ended_on = spell.ended_on, start
+            spell.save(update_fields=["ended_on"])
+            if keeps_after:
+                SituationSpell.objects.create(
+                    municipality_id=resident.municipality_id, resident=resident,
+                    situation=spell.situation, started_on=after, ended_on=old_end)
+        elif keeps_after:
+            spell.started_on = after
+            spell.save(update_fields=["started_on"])
+        else:
+            spell.delete()
+    SituationSpell.objects.create(
+        municipality_id=resident.municipality_id, resident=resident,
+        situation=HousingSituation.MUNICIPAL_TENANCY, started_on=start, ended_on=end)
 
 
 def homelessness_after_unplanned_end(*, resident, on: datetime.date, by=None):
-    _start(resident, on, kind=EpisodeStart.RETURNED_FROM_HOUSING, by=by)
+    """A tenancy registered as ended in an eviction or abandonment: without a home from its
+    end, until the next home recorded after it. A spell without a home already recorded
+    later is taken to have begun then."""
+    homeless = HousingSituation.homeless()
+    housed_again = (SituationSpell.objects.filter(resident=resident, started_on__gte=on)
+                    .exclude(situation__in=homeless).order_by("started_on").first())
+    later = (HomelessEpisode.objects.select_for_update()
+             .filter(resident=resident, started_on__gte=on).order_by("started_on").first())
+    if later is not None and (housed_again is None
+                              or later.started_on <= housed_again.started_on):
+        if later.started_on > on:
+            later.started_on, later.start_kind = on, EpisodeStart.RETURNED_FROM_HOUSING
+            later.save(update_fields=["started_on", "start_kind"])
+            event_record(name="homelessness.started", actor=by, target=later,
+                         changes={"resident": resident, "started_on": on,
+                                  "start_kind": EpisodeStart.RETURNED_FROM_HOUSING})
+        return
+    if housed_again is not None and not _outlasts(housed_again.started_on, on):
+        return  # a home again the next day: never without one
+    if _start(resident, on, kind=EpisodeStart.RETURNED_FROM_HOUSING, by=by) and housed_again:
+        _end(resident, housed_again.started_on, by=by,
+             kind=(EpisodeEnd.HOUSED
+                   if housed_again.situation == HousingSituation.MUNICIPAL_TENANCY
+                   else EpisodeEnd.NO_LONGER_HOMELESS))
 
 
 @transaction.atomic

@@ -43,15 +43,18 @@ def situation_changed(event):
 
 @subscriber("tenancy.registered")
 def housed_by_tenancy(event):
-    """A tenancy that has begun ends the spell without a home; one registered as already
-    ended in an eviction or abandonment starts a new one."""
+    """A tenancy that has begun is written into the situation history at its own dates and
+    ends the spell without a home; one registered as already ended in an eviction or
+    abandonment starts a new one."""
     start, end = _date(event.changes["start_date"]), _date(event.changes["end_date"])
     today = _day_of(event)
     unplanned = event.changes["end_reason"] in TenancyEndReason.unplanned()
+    ended = end is not None and end <= today
     for resident in Resident.objects.filter(pk__in=event.changes["residents"]).order_by("pk"):
         if start <= today:
-            services.homelessness_housed(resident=resident, on=start, by=event.actor)
-        if end is not None and end <= today and unplanned:
+            services.situation_history_tenancy(resident=resident, start=start,
+                                               end=end if ended else None, by=event.actor)
+        if ended and unplanned:
             services.homelessness_after_unplanned_end(resident=resident, on=end, by=event.actor)
 
 

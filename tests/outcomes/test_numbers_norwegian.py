@@ -66,8 +66,10 @@ def outcomes(municipality, team, make_staff):
                            residents=[resident], start_date=datetime.date(2026, 1, 20))
     with _at(TODAY):
         for i in range(8):
-            resident = ResidentFactory(municipality=municipality,
-                                       housing_situation=HousingSituation.MUNICIPAL_TENANCY)
+            # The one evicted is in a shelter now; the others rent from the municipality.
+            resident = ResidentFactory(municipality=municipality, housing_situation=(
+                HousingSituation.SHELTER_TEMPORARY if i == 1
+                else HousingSituation.MUNICIPAL_TENANCY))
             start = TODAY - datetime.timedelta(days=900 + i)
             end = start + datetime.timedelta(days=100) if i == 1 else None
             TenancyFactory(dwelling=DwellingFactory(municipality=municipality),
