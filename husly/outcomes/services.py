@@ -98,8 +98,8 @@ def _episodes_history_tenancy(resident, start: datetime.date, end: datetime.date
     """The by-name list's spells around a tenancy written at its own dates: a spell without a
     home cannot run while the person rents from the municipality. A spell that began before
     ends as housed the day the tenancy began; what the spell recorded after the tenancy goes
-    on from the day after its last, as a return from housing; a spell wholly inside it is
-    removed."""
+    on from the day after its last, as a return from housing; a spell wholly inside it, or
+    one that was only the day of moving from one tenancy to this one, is removed."""
     after = end + datetime.timedelta(days=1) if end is not None else None
     episodes = HomelessEpisode.objects.select_for_update().filter(resident=resident).filter(
         Q(ended_on__isnull=True) | Q(ended_on__gt=start))
@@ -107,7 +107,9 @@ def _episodes_history_tenancy(resident, start: datetime.date, end: datetime.date
         episodes = episodes.filter(started_on__lt=end)
     for episode in episodes.order_by("started_on", "id"):
         keeps_after = end is not None and _outlasts(episode.ended_on, end)
-        if episode.started_on < start:
+        moving_day = (episode.start_kind == EpisodeStart.RETURNED_FROM_HOUSING
+                      and not _outlasts(start, episode.started_on))
+        if episode.started_on < start and not moving_day:
             old_end, old_kind = episode.ended_on, episode.end_kind
             episode.ended_on, episode.end_kind = start, EpisodeEnd.HOUSED
             episode.save(update_fields=["ended_on", "end_kind"])
