@@ -586,8 +586,8 @@ def kostra_table(staff, f) -> tuple[list, list[list], list[list]]:
           _("Decisions refusing a dwelling made from 1 January to %(day)s.") % {"day": day}],
          _people_url(staff, f["refused"], "kostra-avslag", år=year)),
         ([_("Households newly moved in"), count(f["moved_in"]),
-          _("Allocations with a move-in from 1 January to %(day)s; one application is one "
-            "household.") % {"day": day}],
+          _("Tenancies that began from 1 January to %(day)s, with or without an allocation "
+            "in Husly; a household that moved twice is counted once.") % {"day": day}],
          _people_url(staff, f["moved_in"], "kostra-innflyttet", år=year)),
         ([_("Households on the waiting list"), count(f["waiting"]),
           _("Applications granted a dwelling on %(day)s or earlier that had not been "
