@@ -148,7 +148,7 @@ def import_kinds(staff) -> list[str]:
     return [kind for kind in ("dwellings", "residents", "tenancies")
             if staff.may_open(f"imports_{kind}")]
 
-# Counts smaller than this are shown as "< 5" to those who see figures but not people.
+# Counts smaller than this (1 to 4) are hidden from those who see figures but not people.
 SMALL_CELL = 5
 
 
@@ -725,13 +725,12 @@ def outcome_people_shown(staff: StaffContext) -> bool:
     return staff.may_open("by_name_list")
 
 
-def outcome_count(staff: StaffContext | None, n: int):
-    """A count as this user may see it: under SMALL_CELL becomes "< 5" for figure-only
-    users, so a small group cannot be told apart. With no user (a report that leaves the
-    system, such as the one to the council) it is always suppressed."""
-    if (staff is not None and outcome_people_shown(staff)) or n == 0 or n >= SMALL_CELL:
-        return n
-    return f"< {SMALL_CELL}"
+def outcome_figures_protected(staff: StaffContext | None) -> bool:
+    """Whether the outcome figures are protected against disclosure (ADR 0034): for those
+    who see counts but not the people behind them, and for reports that leave the system
+    (no user, such as the one to the council). Counts under SMALL_CELL are hidden, and
+    enough others that none of them can be worked out from the rest."""
+    return staff is None or not outcome_people_shown(staff)
 
 
 # Integrations (ADR 0027): another system of the municipality calls the API with a token that

@@ -15,9 +15,10 @@ from django.views.decorators.http import require_POST
 
 from husly.access.decorators import page
 from husly.access.models import ListKind
-from husly.access.policy import outcome_count, outcome_people_shown
+from husly.access.policy import SMALL_CELL, outcome_figures_protected, outcome_people_shown
 from husly.access.services import list_read_record
 from husly.common import exports
+from husly.common.disclosure import HIDDEN
 from husly.common.documents import document_html, pdf_from_html, pdf_response
 from husly.common.formats import (
     date_long,
@@ -29,7 +30,7 @@ from husly.common.formats import (
     rounded,
 )
 from husly.common.views import service_call
-from husly.outcomes import kostra, selectors, services
+from husly.outcomes import disclosure, kostra, selectors, services
 from husly.outcomes.audit import audit_figures
 from husly.outcomes.figures import BadFigure, figure_residents
 from husly.outcomes.forms import PopulationForm, StabilityFilterForm
@@ -74,9 +75,16 @@ def _screen(table):
     return [[_shown(c) for c in row] for row in table]
 
 
-def _count_text(staff, n) -> str:
-    """A count inside a sentence: grouped, or "< 5" where the user sees no small counts."""
-    return _shown(outcome_count(staff, n))
+def _hidden(staff, figures, protect) -> set:
+    """The keys of the figures this reader is not shown (ADR 0034): none for those who see
+    the people behind them; for the others the small counts and those that would tell them.
+    `protect` is one of outcomes.disclosure's functions, so a page, its downloads, its chart
+    and the council report hide the same cells."""
+    return protect(figures, small=SMALL_CELL) if outcome_figures_protected(staff) else set()
+
+
+def _or_hidden(value, key, hidden: set):
+    return HIDDEN if key in hidden else value
 
 
 def _cells(row, links):
@@ -147,25 +155,34 @@ def reactivate(request, pk: int):
 
 
 def _flow_table(staff, flow):
+    hidden = _hidden(staff, flow, disclosure.flow_hidden)
+
+    def cell(value, key):
+        return _or_hidden(value, key, hidden)
+
     headers = [_("Month"), *[str(label) for _v, label in EpisodeStart.choices],
                _("Inflow"), *[str(label) for _v, label in EpisodeEnd.choices], _("Outflow"),
                _("Without a home at the end of the month")]
     table = []
-    for row in flow["rows"]:
+    for i, row in enumerate(flow["rows"]):
         table.append([
             month_name(row["month"]),
-            *[outcome_count(staff, row["inflow"][k]) for k in EpisodeStart.values],
-            outcome_count(staff, row["inflow_total"]),
-            *[outcome_count(staff, row["outflow"][k]) for k in EpisodeEnd.values],
-            outcome_count(staff, row["outflow_total"]), outcome_count(staff, row["active"])])
-    return headers, table
+            *[cell(row["inflow"][k], ("in", i, k)) for k in EpisodeStart.values],
+            cell(row["inflow_total"], ("in_total", i)),
+            *[cell(row["outflow"][k], ("out", i, k)) for k in EpisodeEnd.values],
+            cell(row["outflow_total"], ("out_total", i)), cell(row["active"], ("active", i))])
+    # The sentences above the table: the number now and the average housed per month.
+    facts = {"current": _shown(cell(flow["current"], "current")),
+             "housed_average": _shown(cell(number(flow["housed_average"], 1),
+                                           "housed_average"))}
+    return headers, table, facts
 
 
 @page("outcomes")
 def flow(request):
     staff = request.staff
     data = selectors.monthly_flow(municipality=staff.municipality)
-    headers, table = _flow_table(staff, data)
+    headers, table, facts = _flow_table(staff, data)
     fmt = request.GET.get("eksport")
     if fmt in ("csv", "xlsx"):
         return exports.table_response(fmt=fmt, filename="inn-og-utstrom", headers=headers,
@@ -185,10 +202,9 @@ def flow(request):
             for value, kind in zip(cells[1:], kinds, strict=True)]})
     return render(request, "outcomes/flow.html", {
         "flow": data, "headers": headers, "rows": rows,
-        "people_shown": outcome_people_shown(staff),
-        "current": _count_text(staff, data["current"]),
-        "housed_average": number(data["housed_average"], 1),
-        "chart": _flow_chart(staff, data["rows"], table),
+        "people_shown": outcome_people_shown(staff), **facts,
+        "protected": outcome_figures_protected(staff),
+        "chart": _flow_chart(data["rows"], table),
     })
 
 
@@ -209,23 +225,25 @@ def _tick_step(peak: int, lines: int = 4) -> int:
         power *= 10
 
 
-def _flow_chart(staff, rows, table):
-    """Bars of the number without a home at each month's end, drawn as SVG by the app, with
-    the counts on a labelled axis and each bar's month by name. A count this user sees as
-    "< 5" gets no bar, only its label: the bar's height would tell the number."""
+def _flow_chart(rows, table):
+    """Bars of the number without a home at each month's end (the table's last column, as
+    this reader sees it), drawn as SVG by the app, with the counts on a labelled axis and
+    each bar's month by name. A hidden count gets no bar, only its mark, and plays no part in
+    the scale: the bar's height or the axis would tell the number."""
     width, height, gap = 36, 120, 8
     left, above, below = 40, 16, 34
-    peak = max([r["active"] for r in rows] + [1])
+    shown = [cells[-1] for cells in table]
+    peak = max([v for v in shown if isinstance(v, int)] + [1])
     step = _tick_step(peak)
     top = -(-peak // step) * step
     bars = []
     for i, (r, cells) in enumerate(zip(rows, table, strict=True)):
-        shown = outcome_count(staff, r["active"])
-        h = round(height * r["active"] / top) if isinstance(shown, int) else 0
+        value = cells[-1]
+        h = round(height * value / top) if isinstance(value, int) else 0
         x = i * (width + gap)
         bars.append({
             "x": x, "y": height - h, "h": h, "w": width, "mid": x + width // 2,
-            "value": _shown(shown), "value_y": height - h - 4,
+            "value": _shown(value), "value_y": height - h - 4,
             "label": month_short(r["month"]), "month": cells[0],
             # The year under the first month and under each January.
             "year": r["month"].year if i == 0 or r["month"].month == 1 else ""})
@@ -262,18 +280,22 @@ def flow_people(request, month: str, direction: str, kind: str):
         "rows": rows, "month": first, "label": label})
 
 
-def stability_table(staff, report):
+def stability_table(report, hidden):
     headers = [_("Measure"), _("Months"), _("Still housed"), _("95 % interval"),
                _("Still followed")]
     table = []
     for key, label in (("tenancies", _("Tenancies")), ("persons", _("Persons"))):
         for row in report[key]["rows"]:
-            point = row["point"]
-            table.append([
-                label, row["months"],
-                exports.Percent(point.survival) if point else _("Not yet known"),
-                percent_range(point.lower, point.upper) if point else None,
-                outcome_count(staff, row["at_risk"])])
+            point, months = row["point"], row["months"]
+            if (key, "point", months) in hidden:
+                share = interval = HIDDEN
+            elif point:
+                share = exports.Percent(point.survival)
+                interval = percent_range(point.lower, point.upper)
+            else:
+                share, interval = _("Not yet known"), None
+            table.append([label, months, share, interval,
+                          _or_hidden(row["at_risk"], (key, "row", months), hidden)])
     return headers, table
 
 
@@ -283,7 +305,8 @@ def stability(request):
     staff = request.staff
     form = StabilityFilterForm(request.GET or None, municipality=staff.municipality)
     report = stability_report(municipality=staff.municipality, filters=form.filters())
-    headers, table = stability_table(staff, report)
+    hidden = _hidden(staff, report, disclosure.stability_hidden)
+    headers, table = stability_table(report, hidden)
     fmt = request.GET.get("eksport")
     if fmt in ("csv", "xlsx"):
         return exports.table_response(fmt=fmt, filename="bostabilitet", headers=headers,
@@ -292,18 +315,24 @@ def stability(request):
     query.pop("eksport", None)
     return render(request, "outcomes/stability.html", {
         "form": form, "report": report, "headers": headers, "table": _screen(table),
+        "protected": outcome_figures_protected(staff),
         "query": query.urlencode(),
-        "n_tenancies": _count_text(staff, report["tenancies"]["n"]),
-        "n_persons": _count_text(staff, report["persons"]["n"]),
-        "n_lost": _count_text(staff, report["tenancies"]["events"]),
-        "n_persons_lost": _count_text(staff, report["persons"]["events"]),
+        **_stability_counts(report, hidden),
         "sandnes": percent(report["sandnes"], 0),
         "people_all_url": _stability_people_url(staff, report["persons"]["n"], "stabilitet-alle",
                                                 query),
         "people_lost_url": _stability_people_url(staff, report["persons"]["events"],
                                                  "stabilitet-mistet", query),
-        "chart": _stability_chart(report),
+        "chart": _stability_chart(report, hidden, outcome_figures_protected(staff)),
     })
+
+
+def _stability_counts(report, hidden) -> dict:
+    return {name: _shown(_or_hidden(report[key][figure], (key, figure), hidden))
+            for name, key, figure in (("n_tenancies", "tenancies", "n"),
+                                      ("n_persons", "persons", "n"),
+                                      ("n_lost", "tenancies", "events"),
+                                      ("n_persons_lost", "persons", "events"))}
 
 
 def _stability_people_url(staff, value, figure, query) -> str:
@@ -317,21 +346,27 @@ STABILITY_CHART_MONTHS = 36
 STABILITY_CHART_STEP = 6
 
 
-def _stability_chart(report):
+def _stability_chart(report, hidden, protected: bool):
     """Two step curves (tenancies, persons) over 36 months, as SVG paths, on axes labelled in
-    months and per cent, and the curves read every six months for the table beside it."""
+    months and per cent, and the curves read every six months for the table beside it.
+
+    A reader who sees no people gets the curves through the table's published shares only,
+    ending where a share is hidden, and the table beside it at those months: each step of the
+    full curve is a loss of a home, and its height with those followed tells how many."""
     width, height, months = 360, 150, STABILITY_CHART_MONTHS
     left, right, above, below = 44, 10, 8, 36
     curves = []
     for key in ("tenancies", "persons"):
         path = ["M0,0"]
-        for p in report[key]["points"]:
+        for p in _curve_points(report, key, hidden, protected):
             x = min(p.time / DAYS_PER_MONTH, months) * width / months
             path.append(f"H{_svg(x)}V{_svg((1 - p.survival) * height)}")
             if p.time / DAYS_PER_MONTH >= months:
                 break
         curves.append({"key": key, "d": "".join(path)})
     steps = range(0, months + 1, STABILITY_CHART_STEP)
+    if protected:
+        steps = [0, *(row["months"] for row in report["tenancies"]["rows"])]
     return {
         "curves": curves, "width": width, "height": height,
         "view_box": f"{-left} {-above} {width + left + right} {height + above + below}",
@@ -340,13 +375,28 @@ def _stability_chart(report):
         "ticks_y": [{"y": _svg((1 - share) * height), "label": percent(share, 0)}
                     for share in (0, 0.25, 0.5, 0.75, 1)],
         "label_y": height + 16, "axis_title_y": height + 32, "axis_title_x": width // 2,
-        "rows": [[number(m), *[_curve_at(report[key]["points"], m)
+        "rows": [[number(m), *[_curve_at(report[key]["points"], m, key, hidden)
                                for key in ("tenancies", "persons")]] for m in steps]}
 
 
-def _curve_at(points, months: int) -> str:
+def _curve_points(report, key, hidden, protected: bool):
+    """The steps of a curve as this reader may see them: all of them, or the published row
+    shares up to the first hidden one."""
+    if not protected:
+        return report[key]["points"]
+    points = []
+    for row in report[key]["rows"]:
+        if row["point"] is None or (key, "point", row["months"]) in hidden:
+            break
+        points.append(row["point"]._replace(time=row["months"] * DAYS_PER_MONTH))
+    return points
+
+
+def _curve_at(points, months: int, key, hidden) -> str:
     """The curve's share still housed after `months`; past its longest spell the curve says
     nothing, as in the report's own rows."""
+    if months and (key, "point", months) in hidden:
+        return HIDDEN
     t = months * DAYS_PER_MONTH
     if not points or points[-1].time < t:
         return _("Not yet known")
@@ -354,34 +404,44 @@ def _curve_at(points, months: int) -> str:
 
 
 def process_table(staff, f):
-    def count(n):
-        return _count_text(staff, n)
+    hidden = _hidden(staff, f, disclosure.process_hidden)
 
-    def days(value):
+    def count(n, key):
+        return _shown(_or_hidden(n, key, hidden))
+
+    def share(key, figure=None):
+        return HIDDEN if key in hidden else exports.Percent(f[figure or key])
+
+    def days(key):
+        value = f[key]
         # A median of an even count of whole days ends in .0 or .5: 3.0 is written 3.
-        return int(value) if isinstance(value, float) and value.is_integer() else value
+        value = int(value) if isinstance(value, float) and value.is_integer() else value
+        return _or_hidden(value, key, hidden)
 
+    moves = _("%(n)s moves") % {"n": count(f["keys_n"], ("keys", "whole"))}
     table = [
-        [_("Joint meetings held within three business days"), exports.Percent(f["meetings_share"]),
-         _("%(kept)s of %(due)s") % {"kept": count(f["meetings_kept"]),
-                                     "due": count(f["meetings_due"])}],
-        [_("Days from decision to keys, median"), days(f["keys_median"]),
-         _("%(n)s moves") % {"n": count(f["keys_n"])}],
-        [_("Days from decision to keys, 90th percentile"), days(f["keys_p90"]),
-         _("%(n)s moves") % {"n": count(f["keys_n"])}],
-        [_("Weekly visits done"), exports.Percent(f["visits_share"]),
-         _("%(done)s of %(due)s") % {"done": count(f["visits_done"]),
-                                     "due": count(f["visits_due"])}],
-        [_("Days on the red board, median"), days(f["red_board_median_days"]),
-         _("%(n)s times, %(now)s on it now") % {"n": count(f["red_board_n"]),
-                                                 "now": count(f["red_board_on_now"])}],
+        [_("Joint meetings held within three business days"), share("meetings_share"),
+         _("%(kept)s of %(due)s") % {"kept": count(f["meetings_kept"], ("meetings", "part")),
+                                     "due": count(f["meetings_due"], ("meetings", "whole"))}],
+        [_("Days from decision to keys, median"), days("keys_median"), moves],
+        [_("Days from decision to keys, 90th percentile"), days("keys_p90"), moves],
+        [_("Weekly visits done"), share("visits_share"),
+         _("%(done)s of %(due)s") % {"done": count(f["visits_done"], ("visits", "part")),
+                                     "due": count(f["visits_due"], ("visits", "whole"))}],
+        [_("Days on the red board, median"), days("red_board_median_days"),
+         _("%(n)s times, %(now)s on it now") % {
+             "n": count(f["red_board_n"], ("red", "whole")),
+             "now": count(f["red_board_on_now"], ("red_now", "whole"))}],
     ]
     for r in f["returns"]:
+        key = ("returns", r["months"])
         table.append([
             _("Back without a home within %(months)s months of moving in") % {
-                "months": r["months"]}, exports.Percent(r["share"]),
+                "months": r["months"]},
+            HIDDEN if (key, "share") in hidden else exports.Percent(r["share"]),
             _("%(returned)s of %(tenancies)s tenancies") % {
-                "returned": count(r["returned"]), "tenancies": count(r["tenancies"])}])
+                "returned": count(r["returned"], (key, "part")),
+                "tenancies": count(r["tenancies"], (key, "whole"))}])
     headers = [_("Figure"), _("Value"), _("Based on")]
     return headers, table
 
@@ -414,7 +474,8 @@ def process(request):
     return render(request, "outcomes/process.html", {
         "headers": headers, "rows": [{"cells": row, "people": p}
                                      for row, p in zip(_screen(table), people, strict=True)],
-        "people_shown": outcome_people_shown(staff)})
+        "people_shown": outcome_people_shown(staff),
+        "protected": outcome_figures_protected(staff)})
 
 
 AGE_LABELS = {"under_25": gettext_lazy("Under 25"), "25_34": "25–34", "35_49": "35–49",
@@ -424,17 +485,22 @@ AGE_LABELS = {"under_25": gettext_lazy("Under 25"), "25_34": "25–34", "35_49":
 
 def audit_tables(staff, f) -> dict:
     background_labels = dict(Background.choices)
+    hidden = _hidden(staff, f, disclosure.audit_hidden)
 
-    def count(n):
-        return outcome_count(staff, n)
+    def count(n, key):
+        return _or_hidden(n, key, hidden)
+
+    def share(part, whole, key):
+        return _or_hidden(exports.Percent(part / whole if whole else None), key, hidden)
 
     def group_rows(groups, label, figure):
         rows, links = [], []
         for key, g in groups.items():
             if not g["all"]:
                 continue
-            rows.append([label(key), count(g["followed"]), count(g["all"]),
-                         exports.Percent(g["followed"] / g["all"] if g["all"] else None)])
+            rows.append([label(key), count(g["followed"], (figure, key, "followed")),
+                         count(g["all"], (figure, key, "all")),
+                         share(g["followed"], g["all"], (figure, key, "share"))])
             links.append(["", _people_url(staff, g["followed"], figure, gruppe=key, fulgt=1),
                           _people_url(staff, g["all"], figure, gruppe=key), ""])
         return rows, links
@@ -458,23 +524,28 @@ def audit_tables(staff, f) -> dict:
             "title": _("Follow-up agreements among residents with services"),
             "headers": [_("Residents in a municipal dwelling followed by a team"),
                         _("With a running agreement"), _("Without"), _("Coverage")],
-            "rows": [[count(coverage["all"]), count(coverage["with_agreement"]),
-                      count(coverage["without"]),
-                      exports.Percent(coverage["with_agreement"] / coverage["all"]
-                                      if coverage["all"] else None)]],
+            "rows": [[count(coverage["all"], ("dekning", "all")),
+                      count(coverage["with_agreement"], ("dekning", "with")),
+                      count(coverage["without"], ("dekning", "without")),
+                      share(coverage["with_agreement"], coverage["all"], ("dekning", "share"))]],
             "links": [["", "", _people_url(staff, coverage["without"], "uten-avtale"), ""]]},
         "hovedkontakt": {
             "title": _("Primary contacts per team"),
             "headers": [_("Team"), _("Residents followed"), _("Without a primary contact"),
                         _("On the red board (the whole team is responsible)")],
-            "rows": [[str(t["team"]), count(t["followed"]), count(t["without_contact"]),
-                      count(t["red_board"])] for t in f["teams"]],
+            "rows": [[str(t["team"]), *[count(t[name], ("team", t["team"].pk, name))
+                                        for name in ("followed", "without_contact",
+                                                     "red_board")]]
+                     for t in f["teams"]],
             "links": [["", _people_url(staff, t["followed"], "team-fulgt", team=t["team"].pk),
                        _people_url(staff, t["without_contact"], "team-uten-hovedkontakt",
                                    team=t["team"].pk),
                        _people_url(staff, t["red_board"], "team-rod-tavle", team=t["team"].pk)]
                       for t in f["teams"]]},
     }
+    # The council gets the teams' sums in one row (see _council_audit).
+    tables["hovedkontakt"]["sums"] = [count(sum(t[name] for t in f["teams"]), ("teams", name))
+                                      for name in ("followed", "without_contact", "red_board")]
     return tables
 
 
@@ -493,7 +564,7 @@ def audit(request):
         table["cells"] = [_cells(row, links)
                           for row, links in zip(table["rows"], table["links"], strict=True)]
     return render(request, "outcomes/audit.html", {
-        "tables": tables,
+        "tables": tables, "protected": outcome_figures_protected(staff),
         "may_see_without_agreement": staff.may_open("followup")})
 
 
@@ -557,8 +628,10 @@ def kostra_table(staff, f) -> tuple[list, list[list], list[list]]:
     """The KOSTRA figures as rows of (figure, value, definition), and each row's people link."""
     year, day = f["year"], date_long(f["last"])
 
-    def count(n):
-        return outcome_count(staff, n)
+    hidden = _hidden(staff, f, disclosure.kostra_hidden)
+
+    def count(key):
+        return _or_hidden(f[key], key, hidden)
 
     d = f["dwellings"]
     population = f["population"]
@@ -576,28 +649,28 @@ def kostra_table(staff, f) -> tuple[list, list[list], list[list]]:
         ([_("Municipal dwellings per 1,000 inhabitants"),
           rounded(f["per_1000"], 1) if f["per_1000"] is not None else None,
           _("Municipal dwellings divided by the inhabitants on 1 January, times 1,000.")], ""),
-        ([_("Applications for a municipal dwelling received"), count(f["received"]),
+        ([_("Applications for a municipal dwelling received"), count("received"),
           _("Applications registered from 1 January to %(day)s.") % {"day": day}],
          _people_url(staff, f["received"], "kostra-soknader", år=year)),
-        ([_("Applications granted"), count(f["granted"]),
+        ([_("Applications granted"), count("granted"),
           _("Decisions granting a dwelling made from 1 January to %(day)s.") % {"day": day}],
          _people_url(staff, f["granted"], "kostra-innvilget", år=year)),
-        ([_("Applications refused"), count(f["refused"]),
+        ([_("Applications refused"), count("refused"),
           _("Decisions refusing a dwelling made from 1 January to %(day)s.") % {"day": day}],
          _people_url(staff, f["refused"], "kostra-avslag", år=year)),
-        ([_("Households newly moved in"), count(f["moved_in"]),
+        ([_("Households newly moved in"), count("moved_in"),
           _("Tenancies that began from 1 January to %(day)s, with or without an allocation "
             "in Husly; a household that moved twice is counted once.") % {"day": day}],
          _people_url(staff, f["moved_in"], "kostra-innflyttet", år=year)),
-        ([_("Households on the waiting list"), count(f["waiting"]),
+        ([_("Households on the waiting list"), count("waiting"),
           _("Applications granted a dwelling on %(day)s or earlier that had not been "
             "allocated one and were not withdrawn by that day.") % {"day": day}],
          _people_url(staff, f["waiting"], "kostra-venteliste", år=year)),
-        ([_("Households in temporary housing"), count(f["temporary"]),
+        ([_("Households in temporary housing"), count("temporary"),
           _("People registered in shelter or temporary housing at some time from 1 January to "
             "%(day)s; one person is one household.") % {"day": day}],
          _people_url(staff, f["temporary"], "kostra-midlertidig", år=year)),
-        ([_("Of these, stays longer than three months"), count(f["temporary_long"]),
+        ([_("Of these, stays longer than three months"), count("temporary_long"),
           _("A stay there lasting more than three months by %(day)s.") % {"day": day}],
          _people_url(staff, f["temporary_long"], "kostra-midlertidig-lenge", år=year)),
     ]
@@ -622,7 +695,7 @@ def kostra_figures(request):
         "f": f, "years": years, "year": year, "headers": headers,
         "rows": [{"cells": cells, "url": url}
                  for cells, url in zip(_screen(table), links, strict=True)],
-        "may_enter": may_enter,
+        "may_enter": may_enter, "protected": outcome_figures_protected(staff),
         "population_form": PopulationForm(initial={
             "year": year, "inhabitants": f["population"].inhabitants if f["population"]
             else None}) if may_enter else None})
@@ -652,11 +725,8 @@ def _council_audit(f) -> dict:
     """The internal audit for the council: the per-team table is the leader's working list,
     so the council gets its sum in one row."""
     tables = audit_tables(None, f)
-    teams = f["teams"]
-    tables["hovedkontakt"]["rows"] = [[
-        _("All teams (%(n)s)") % {"n": len(teams)},
-        *[outcome_count(None, sum(t[key] for t in teams))
-          for key in ("followed", "without_contact", "red_board")]]]
+    tables["hovedkontakt"]["rows"] = [[_("All teams (%(n)s)") % {"n": len(f["teams"])},
+                                       *tables["hovedkontakt"]["sums"]]]
     return tables
 
 
@@ -668,8 +738,8 @@ def _screen_table(headers_rows) -> dict:
 @page("outcomes")
 def council_report(request):
     """The report to the council as PDF, in the municipality's written language. It leaves
-    the system, so it names nobody and every count under 5 is shown as "< 5", whoever
-    prints it."""
+    the system, so it names nobody and its figures are protected as for a reader who sees no
+    people (ADR 0034), whoever prints it."""
     from django.utils import timezone, translation
 
 
@@ -682,26 +752,26 @@ def council_report(request):
     # municipality writes (87,7 %, januar 2026), whatever language the user chose.
     with translation.override(language):
         flow = selectors.monthly_flow(municipality=municipality)
-        flow_headers, flow_rows = _flow_table(None, flow)
+        flow_headers, flow_rows, flow_facts = _flow_table(None, flow)
         stability_data = stability_report(municipality=municipality, filters={})
+        stability_hidden = disclosure.stability_hidden(stability_data, small=SMALL_CELL)
         audit = _council_audit(audit_figures(municipality=municipality))
         for table in audit.values():
             table["rows"] = _screen(table["rows"])
         context = {
             "municipality": municipality, "today": timezone.localdate(), "year": year,
-            "current": _count_text(None, flow["current"]), "flow_data": flow,
-            "housed_average": number(flow["housed_average"], 1),
+            **flow_facts, "flow_data": flow,
             # Month, inflow, outflow and the number at the month's end: what fits on A4.
             "flow": {"headers": [flow_headers[i] for i in (0, 4, 8, 9)],
                      "rows": _screen([[row[i] for i in (0, 4, 8, 9)] for row in flow_rows])},
-            "stability": _screen_table(stability_table(None, stability_data)),
+            "stability": _screen_table(stability_table(stability_data, stability_hidden)),
             "sandnes": percent(stability_data["sandnes"], 0),
             "process": _screen_table(process_table(
                 None, process_figures(municipality=municipality))),
             "kostra": _screen_table(kostra_table(
                 None, kostra.kostra_figures(municipality=municipality, year=year))[:2]),
             "audit": audit,
-            "chart": _stability_chart(stability_data),
+            "chart": _stability_chart(stability_data, stability_hidden, True),
         }
     html = document_html("outcomes/council_report.html", context, language=language)
     return pdf_response(pdf_from_html(html), f"husly-rapport-{year}.pdf")

@@ -1,0 +1,177 @@
+"""Small-number protection for published tables, after Statistics Norway's practice
+(ADR 0034): primary suppression of small counts, then complementary (secondary) suppression
+chosen the way SSB's GaussSuppression chooses it, so that no hidden count can be worked out
+from what is published by adding and subtracting.
+
+A table is described as cells, each the sum of some *inner* counts (with coefficients): a
+month's inflow is the sum of its kinds; the number at a month's end is last month's plus the
+inflow minus the outflow; an average of three months is their sum divided by three. What an
+attacker can derive from the published cells is exactly the linear span of their vectors, so a
+hidden cell is safe when its vector is outside that span. The cells are published one by one
+in order of priority (zeros, then totals, then the largest), each only if publishing it keeps
+every primary cell outside the span; the others become secondary suppressions.
+
+Cells that the page never prints but that a reader can form by subtraction (the meetings
+*not* held in time, when the held and the due are printed) are given as `printed=False`: they
+are protected like the printed ones when small, and never published.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+# SSB's symbol for a figure not published for reasons of confidentiality.
+HIDDEN = ":"
+
+
+@dataclass
+class Cell:
+    key: Hashable
+    value: int
+    terms: dict[Hashable, int | Fraction]
+    # Higher first: a total is kept before its parts, as the reader needs it most.
+    priority: int = 0
+    printed: bool = True
+    # Primary suppression regardless of the value (a median of fewer than five values).
+    sensitive: bool = False
+
+
+@dataclass
+class Relation:
+    """A linear relation the reader knows holds, such as the stock at a month's end being the
+    previous one plus the inflow minus the outflow. The value of `terms` is `value`."""
+
+    terms: dict[Hashable, int | Fraction]
+    value: int = 0
+
+
+@dataclass
+class _Span:
+    """The published vectors, in row echelon form over the rationals: each row has a pivot
+    where the rows after it are zero, so reducing a vector row by row leaves a residual that is
+    the same for every vector differing from it by a published combination."""
+
+    rows: list[tuple[int, dict[int, int | Fraction]]] = field(default_factory=list)
+
+    def residual(self, vector: dict[int, int | Fraction]) -> dict[int, int | Fraction]:
+        r = dict(vector)
+        for pivot, row in self.rows:
+            v = r.get(pivot)
+            if v:
+                factor = _ratio(v, row[pivot])
+                for k, x in row.items():
+                    y = r.get(k, 0) - factor * x
+                    if y:
+                        r[k] = y
+                    else:
+                        r.pop(k, None)
+        return r
+
+    def add(self, residual: dict[int, int | Fraction]) -> tuple[int, dict]:
+        pivot = min(residual)
+        self.rows.append((pivot, residual))
+        return pivot, residual
+
+
+def _ratio(a, b):
+    if isinstance(a, int) and isinstance(b, int):
+        q, r = divmod(a, b)
+        return q if r == 0 else Fraction(a, b)
+    return Fraction(a) / Fraction(b)
+
+
+def _eliminate(r: dict, pivot: int, row: dict) -> dict:
+    v = r.get(pivot)
+    if not v:
+        return r
+    factor = _ratio(v, row[pivot])
+    out = dict(r)
+    for k, x in row.items():
+        y = out.get(k, 0) - factor * x
+        if y:
+            out[k] = y
+        else:
+            out.pop(k, None)
+    return out
+
+
+def _parallel(a: dict, b: dict) -> bool:
+    """Whether the two non-zero vectors are multiples of each other."""
+    if a.keys() != b.keys():
+        return False
+    k = next(iter(a))
+    ratio = _ratio(a[k], b[k])
+    return all(a[i] == ratio * b[i] for i in a)
+
+
+def is_small(value: int, small: int) -> bool:
+    return 0 < value < small
+
+
+def hidden_cells(cells: Iterable[Cell], *, small: int,
+                 relations: Iterable[Relation] = ()) -> set[Hashable]:
+    """The keys of the cells to show as hidden: the small ones and the fewest others chosen so
+    that none of the small ones can be derived from the rest and the relations."""
+    cells = list(cells)
+    index: dict[Hashable, int] = {}
+
+    def vector(terms) -> dict[int, int | Fraction]:
+        out = {}
+        for key, coefficient in terms.items():
+            if coefficient:
+                out[index.setdefault(key, len(index))] = coefficient
+        return out
+
+    relation_vectors = [vector(r.terms) for r in relations]
+    cell_vectors = {c.key: vector(c.terms) for c in cells}
+    primary = [c for c in cells if c.sensitive or is_small(c.value, small)]
+    primary_keys = {c.key for c in primary}
+    span = _Span()
+    for v in relation_vectors:
+        r = span.residual(v)
+        if r:
+            span.add(r)
+    # A cell the relations alone determine cannot be protected by hiding: say so loudly.
+    residuals = {}
+    for c in primary:
+        r = span.residual(cell_vectors[c.key])
+        if not r:
+            raise ValueError("a small cell is fixed by the relations alone")
+        residuals[c.key] = r
+    hidden = {c.key for c in primary if c.printed}
+    # Zeros first (hiding a zero protects nothing a reader cannot guess), then by priority,
+    # then the largest, then in the table's order: the smallest cells are hidden first.
+    order = sorted((c for c in cells if c.printed and c.key not in primary_keys),
+                   key=lambda c: (c.value != 0, -c.priority, -c.value))
+    for c in order:
+        r = span.residual(cell_vectors[c.key])
+        if not r:
+            continue
+        if any(_parallel(p, r) for p in residuals.values()):
+            hidden.add(c.key)
+            continue
+        pivot, row = span.add(r)
+        residuals = {k: _eliminate(p, pivot, row) for k, p in residuals.items()}
+    return hidden
+
+
+def derivable(cells: Iterable[Cell], hidden: set[Hashable],
+              relations: Iterable[Relation] = ()) -> set[Hashable]:
+    """The hidden cells whose value follows from the published ones and the relations: empty
+    for a table protected by `hidden_cells`. Used by the tests as the attacker's check."""
+    cells = list(cells)
+    index: dict[Hashable, int] = {}
+
+    def vector(terms):
+        return {index.setdefault(k, len(index)): v for k, v in terms.items() if v}
+
+    span = _Span()
+    for v in [vector(r.terms) for r in relations] + [
+            vector(c.terms) for c in cells if c.printed and c.key not in hidden]:
+        r = span.residual(v)
+        if r:
+            span.add(r)
+    return {c.key for c in cells if c.key in hidden or not c.printed
+            if not span.residual(vector(c.terms))}
