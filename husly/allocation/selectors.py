@@ -1,7 +1,6 @@
 """Reads for the allocation flow, filtered by what the staff member may see."""
 
 import datetime
-import statistics
 
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -30,6 +29,7 @@ from husly.allocation.rules import (
     task_is_done,
 )
 from husly.common.deadlines import deadline_state
+from husly.common.measures import median, percentile
 from husly.housing.models import Dwelling, DwellingStatus
 
 S = ApplicationState
@@ -187,7 +187,7 @@ def joint_meeting_figures(*, municipality, today: datetime.date) -> dict:
         due=Count("id"), kept=Count("id", filter=JOINT_MEETING_KEPT))
     due, kept = counts["due"], counts["kept"]
     return {"meetings_due": due, "meetings_kept": kept,
-            "meetings_within_deadline_pct": round(100 * kept / due) if due else None}
+            "meetings_share": kept / due if due else None}
 
 
 def allocation_figures(*, staff: StaffContext, today: datetime.date | None = None) -> dict:
@@ -210,9 +210,8 @@ def allocation_figures(*, staff: StaffContext, today: datetime.date | None = Non
     meetings = joint_meeting_figures(municipality=staff.municipality, today=today)
     return {
         "moved_in": len(days),
-        "median_days": statistics.median(days) if days else None,
-        "p90_days": (statistics.quantiles(days, n=10, method="inclusive")[-1]
-                     if len(days) >= 2 else (days[0] if days else None)),
+        "median_days": median(days),
+        "p90_days": percentile(days, 0.9),
         **meetings,
     }
 

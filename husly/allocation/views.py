@@ -27,6 +27,7 @@ from husly.allocation import forms, letters, rules, selectors, services
 from husly.allocation.models import ApplicationState, MoveInTask
 from husly.common.deadlines import deadline_state
 from husly.common.documents import pdf_response
+from husly.common.formats import percent_number
 from husly.common.views import service_call
 
 S = ApplicationState
@@ -55,13 +56,17 @@ def overview(request):
     list_read_record(staff=staff, view=ListKind.ALLOCATION_OVERVIEW, residents=[
         *(a.applicant for a in page_obj.object_list),
         *(a.application.applicant for a in meetings), *(a.applicant for a in statements)])
+    figures = selectors.allocation_figures(staff=staff)
     return render(request, "allocation/overview.html", {
         "page_obj": page_obj,
         "applications": page_obj.object_list,
         "counts": [(S(state).label, n) for state, n in selectors.state_counts(staff=staff).items()],
         "meetings": meetings,
         "statements": statements,
-        "figures": selectors.allocation_figures(staff=staff),
+        "figures": figures,
+        # Written as the process report writes it (63,8), from the same count.
+        "meetings_pct": percent_number(figures["meetings_share"])
+        if figures["meetings_share"] is not None else None,
         "may_manage": staff.may_open("allocation_manage"),
         "may_see_outcomes": staff.may_open("outcomes"),
     })

@@ -55,7 +55,12 @@ def percent(share, decimals: int = 1) -> str:
     rounded as the exports round it."""
     if share is None:
         return NO_VALUE
-    return number(_hundredfold(share), decimals) + PERCENT_SIGN
+    return percent_number(share, decimals) + PERCENT_SIGN
+
+
+def percent_number(share, decimals: int = 1) -> str:
+    """The number of `percent` without its sign, for a sentence that places the sign."""
+    return number(_hundredfold(share), decimals)
 
 
 def percent_range(lower, upper, decimals: int = 1) -> str:

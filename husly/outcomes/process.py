@@ -4,7 +4,6 @@ percentiles from one pass over the values, never from model objects."""
 from __future__ import annotations
 
 import datetime
-import statistics
 from bisect import bisect_left
 from collections import defaultdict
 
@@ -15,20 +14,12 @@ from husly.allocation.models import Allocation
 from husly.allocation.selectors import joint_meeting_figures
 from husly.board.models import RedBoardEntry
 from husly.common.businessdays import add_months
+from husly.common.measures import median, percentile
 from husly.followup.models import Visit, VisitStatus
 from husly.housing.models import Tenancy
 from husly.outcomes.models import EpisodeStart, HomelessEpisode
 
 RETURN_MONTHS = (6, 12, 24)
-
-
-def _percentile(values: list[int], share: float) -> float | None:
-    """The nearest-rank percentile; None without values."""
-    if not values:
-        return None
-    ordered = sorted(values)
-    rank = max(1, -(-len(ordered) * share // 1))  # ceil
-    return ordered[int(rank) - 1]
 
 
 def _share(part: int, whole: int) -> float | None:
@@ -110,14 +101,14 @@ def process_figures(*, municipality, today: datetime.date | None = None) -> dict
                         "share": _share(returned, len(started))})
     return {
         "meetings_due": meetings["meetings_due"], "meetings_kept": meetings["meetings_kept"],
-        "meetings_share": _share(meetings["meetings_kept"], meetings["meetings_due"]),
+        "meetings_share": meetings["meetings_share"],
         "keys_n": len(keys),
-        "keys_median": statistics.median(keys) if keys else None,
-        "keys_p90": _percentile(keys, 0.9),
+        "keys_median": median(keys),
+        "keys_p90": percentile(keys, 0.9),
         "visits_due": visits["due"], "visits_done": visits["done"],
         "visits_share": _share(visits["done"], visits["due"]),
         "red_board_n": len(red), "red_board_on_now": RedBoardEntry.objects.filter(
             municipality=municipality, taken_off_at__isnull=True).count(),
-        "red_board_median_days": statistics.median(red) if red else None,
+        "red_board_median_days": median(red),
         "returns": returns,
     }

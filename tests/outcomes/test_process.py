@@ -1,21 +1,27 @@
 """Process figures computed from what happened."""
 
+import csv
 import datetime
+import io
+import re
 
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from husly.accounts.models import Role
+from husly.accounts.models import Role, User
+from husly.common.measures import percentile
 from husly.housing.services import tenancy_end
-from husly.outcomes.process import _percentile, process_figures
+from husly.outcomes.process import process_figures
 from tests.factories import DwellingFactory, ResidentFactory, TenancyFactory
+from tests.outcomes.test_figures import NOON, generated  # noqa: F401  (a fixture)
 
 
-def test_nearest_rank_percentile():
-    assert _percentile([], 0.9) is None
-    assert _percentile([5], 0.9) == 5
-    assert _percentile(list(range(1, 11)), 0.9) == 9
-    assert _percentile(list(range(1, 11)), 0.5) == 5
+def test_nearest_rankpercentile():
+    assert percentile([], 0.9) is None
+    assert percentile([5], 0.9) == 5
+    assert percentile(list(range(1, 11)), 0.9) == 9
+    assert percentile(list(range(1, 11)), 0.5) == 5
 
 
 def test_returns_to_homelessness_within_months_of_moving_in(municipality, make_staff):
@@ -49,3 +55,21 @@ def test_the_process_page_and_export_agree(client, login, flow):
     for line in export.lstrip("\ufeff").splitlines()[1:]:
         figure, value, _based_on = line.split(";")
         assert f"<th scope=\"row\">{figure}</th><td>{value or '–'}</td>" in shown
+
+
+def test_joint_meetings_are_one_figure_on_the_dashboard_and_the_process_report(
+        generated, client, settings):  # noqa: F811
+    # Given the leader, who opens both pages
+    settings.HUSLY_REQUIRE_2FA = False
+    client.force_login(User.objects.get(username="3001-leder-1"))
+    with time_machine.travel(NOON):
+        dashboard = client.get(reverse("allocation:overview")).content.decode()
+        export = client.get(reverse("outcomes:process") + "?eksport=csv").content.decode()
+    # When the dashboard says "44 of 69 meetings (63,8 %)"
+    kept, due, share = re.search(r'data-testid="meetings-kept">(\d+) av (\d+) møter? '
+                                 r'\(([\d,]+)\xa0?\s?%\)', dashboard).groups()
+    # Then the process report's row has the same counts and the same share
+    row = next(r for r in csv.reader(io.StringIO(export.lstrip("\ufeff")), delimiter=";")
+               if r[0] == "Samarbeidsmøter holdt innen tre virkedager")
+    assert row[2] == f"{kept} av {due}"
+    assert row[1].replace("\xa0", " ") == f"{share} %"
