@@ -303,8 +303,13 @@ def stability_table(report, hidden):
 def stability(request):
     """Kaplan–Meier retention for tenancies and persons, beside the Sandnes example's 70 %."""
     staff = request.staff
-    form = StabilityFilterForm(request.GET or None, municipality=staff.municipality)
-    report = stability_report(municipality=staff.municipality, filters=form.filters())
+    protected = outcome_figures_protected(staff)
+    # A filtered report beside the whole would tell the rest by subtraction (ADR 0034):
+    # those who see no people get the whole only.
+    form = StabilityFilterForm(None if protected else request.GET or None,
+                               municipality=staff.municipality)
+    report = stability_report(municipality=staff.municipality,
+                              filters={} if protected else form.filters())
     hidden = _hidden(staff, report, disclosure.stability_hidden)
     headers, table = stability_table(report, hidden)
     fmt = request.GET.get("eksport")
@@ -315,7 +320,7 @@ def stability(request):
     query.pop("eksport", None)
     return render(request, "outcomes/stability.html", {
         "form": form, "report": report, "headers": headers, "table": _screen(table),
-        "protected": outcome_figures_protected(staff),
+        "protected": protected,
         "query": query.urlencode(),
         **_stability_counts(report, hidden),
         "sandnes": percent(report["sandnes"], 0),
@@ -323,7 +328,7 @@ def stability(request):
                                                 query),
         "people_lost_url": _stability_people_url(staff, report["persons"]["events"],
                                                  "stabilitet-mistet", query),
-        "chart": _stability_chart(report, hidden, outcome_figures_protected(staff)),
+        "chart": _stability_chart(report, hidden, protected),
     })
 
 

@@ -286,3 +286,20 @@ def test_the_stability_chart_shows_the_analyst_only_the_published_shares(
     else:
         # The leader's curves step at every loss and end of follow-up
         assert all(s > p for s, p in zip(steps, published, strict=True))
+
+
+def test_the_analyst_gets_the_stability_report_of_everyone_only(generated, client):  # noqa: F811
+    # Given the whole report and one filtered by start year, for the leader and the analyst
+    url = reverse("outcomes:stability") + "?eksport=csv"
+    filtered = url + "&start_year=2023"
+    leader_all = _csv(_get(client, "3001-leder-1", url))
+    leader_2023 = _csv(_get(client, "3001-leder-1", filtered))
+    analyst_all = _csv(_get(client, "3001-analytiker-1", url))
+    analyst_2023 = _csv(_get(client, "3001-analytiker-1", filtered))
+    page = _get(client, "3001-analytiker-1",
+                reverse("outcomes:stability") + "?start_year=2023").content.decode()
+    # Then the leader's filter changes the figures, and the analyst's does not: a filtered
+    # report beside the whole would give the rest by subtraction
+    assert leader_2023 != leader_all
+    assert analyst_2023 == analyst_all
+    assert 'class="husly-filters"' not in page
