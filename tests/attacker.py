@@ -6,9 +6,10 @@ mistake."""
 import numpy
 
 
-def attacker_derives(cells, relations, hidden) -> set:
+def attacker_derives(cells, relations, hidden, knows=()) -> set:
     """The hidden (or never printed) cells whose vectors lie in the span of the published
-    cells and the known relations: the counts a reader works out exactly."""
+    cells and the known relations: the counts a reader works out exactly. `knows` are inner
+    counts the reader knows besides (the one person in a count of 1 knows it)."""
     unknowns = sorted({k for c in cells for k in c.terms} | {k for r in relations
                                                              for k in r.terms}, key=repr)
     column = {k: i for i, k in enumerate(unknowns)}
@@ -19,7 +20,7 @@ def attacker_derives(cells, relations, hidden) -> set:
             v[column[k]] = float(x)
         return v
 
-    known = [row(r.terms) for r in relations] + [
+    known = [row({k: 1}) for k in knows] + [row(r.terms) for r in relations] + [
         row(c.terms) for c in cells if c.printed and c.key not in hidden]
     base = numpy.linalg.matrix_rank(numpy.array(known)) if known else 0
     found = set()

@@ -8,8 +8,9 @@ month's inflow is the sum of its kinds; the number at a month's end is last mont
 inflow minus the outflow; an average of three months is their sum divided by three. What an
 attacker can derive from the published cells is exactly the linear span of their vectors, so a
 hidden cell is safe when its vector is outside that span. The cells are published one by one
-in order of priority (zeros, then totals, then the largest), each only if publishing it keeps
-every primary cell outside the span; the others become secondary suppressions.
+in order of priority (stocks and totals, then zeros, then the largest), each only if
+publishing it keeps every primary cell outside the span, also for the one person in a count
+of 1 who knows it; the others become secondary suppressions.
 
 Cells that the page never prints but that a reader can form by subtraction (the meetings
 *not* held in time, when the held and the due are printed) are given as `printed=False`: they
@@ -110,11 +111,31 @@ def is_small(value: int, small: int) -> bool:
     return 0 < value < small
 
 
-def hidden_cells(cells: Iterable[Cell], *, small: int,
-                 relations: Iterable[Relation] = ()) -> set[Hashable]:
+def _in_span_of_two(p: dict, a: dict, b: dict) -> bool:
+    """Whether p is a combination of a and b (all residuals, a non-zero)."""
+    pivot = min(a)
+    p, b = _eliminate(p, pivot, a), _eliminate(b, pivot, a)
+    if not p:
+        return True
+    if not b:
+        return False
+    return not _eliminate(p, min(b), b)
+
+
+def hidden_cells(cells: Iterable[Cell], *, small: int, relations: Iterable[Relation] = (),
+                 singletons: Iterable[Hashable] = ()) -> set[Hashable]:
     """The keys of the cells to show as hidden: the small ones and the fewest others chosen so
-    that none of the small ones can be derived from the rest and the relations."""
+    that none of the small ones can be derived from the rest and the relations.
+
+    `singletons` are inner counts that are exactly 1: the one person in such a count knows
+    it, so no small cell may be derivable even with it known (GaussSuppression's singleton
+    problem). A small cell that is that person alone (value 1, made of the singleton) tells
+    them nothing new and is not checked against it. Every cell that is one inner count with
+    the value 1 makes that count a singleton without being named here."""
     cells = list(cells)
+    singletons = {*singletons, *(next(iter(c.terms)) for c in cells
+                                 if c.value == 1 and len(c.terms) == 1
+                                 and next(iter(c.terms.values())) == 1)}
     index: dict[Hashable, int] = {}
 
     def vector(terms) -> dict[int, int | Fraction]:
@@ -140,20 +161,48 @@ def hidden_cells(cells: Iterable[Cell], *, small: int,
         if not r:
             raise ValueError("a small cell is fixed by the relations alone")
         residuals[c.key] = r
+    # Per singleton: its own residual, and the small cells it must not open.
+    lonely = {}
+    for key in singletons:
+        if key not in index:
+            continue
+        r = span.residual({index[key]: 1})
+        if not r:
+            continue
+        # Not the person alone, and not what the relations already tell them (no hiding
+        # can help there).
+        guarded = [c.key for c in primary if not (c.value == 1 and c.terms.get(key))
+                   and not _in_span_of_two(residuals[c.key], r, r)]
+        if guarded:
+            lonely[key] = (r, guarded)
     hidden = {c.key for c in primary if c.printed}
-    # Zeros first (hiding a zero protects nothing a reader cannot guess), then by priority,
-    # then the largest, then in the table's order: the smallest cells are hidden first.
+
+    def discloses(r) -> bool:
+        if any(_parallel(p, r) for p in residuals.values()):
+            return True
+        return any(_in_span_of_two(residuals[k], r, own)
+                   for own, guarded in lonely.values() for k in guarded)
+
+    # What the reader needs most first (the number without a home now, the month ends, the
+    # totals), then zeros, then the largest, then in the table's order: the smallest cells
+    # are hidden first. GaussSuppression publishes zeros before everything; here a stock or
+    # total comes before them, and a zero may be hidden in its stead, which also keeps a
+    # reader from knowing that every hidden count is at least 1.
     order = sorted((c for c in cells if c.printed and c.key not in primary_keys),
-                   key=lambda c: (c.value != 0, -c.priority, -c.value))
+                   key=lambda c: (-c.priority, c.value != 0, -c.value))
     for c in order:
         r = span.residual(cell_vectors[c.key])
         if not r:
             continue
-        if any(_parallel(p, r) for p in residuals.values()):
+        if discloses(r):
             hidden.add(c.key)
             continue
         pivot, row = span.add(r)
         residuals = {k: _eliminate(p, pivot, row) for k, p in residuals.items()}
+        lonely = {k: (_eliminate(own, pivot, row), guarded)
+                  for k, (own, guarded) in lonely.items()}
+        # A singleton now in the published span is known to every reader anyway.
+        lonely = {k: v for k, v in lonely.items() if v[0]}
     return hidden
 
 

@@ -25,7 +25,8 @@ def test_a_small_part_hides_one_more_part_not_the_total():
              Cell("inactive", 0, {"inactive": 1}),
              Cell("total", 12, {"new": 1, "back": 1, "inactive": 1}, priority=1)]
     hidden = hidden_cells(cells, small=SMALL)
-    # Then the 2 and the 10 are hidden, the total and the zero are shown
+    # Then the 2 and the 10 are hidden, the total and the zero are shown (among the parts,
+    # zeros are published first)
     assert hidden == {"back", "new"}
     assert attacker_derives(cells, [], hidden) == set()
     # And hiding only the 2 would give it away: total minus the others
@@ -67,7 +68,26 @@ def test_no_hidden_count_can_be_worked_out_on_any_table(table):
     cells, relations = table
     # When the table is protected
     hidden = hidden_cells(cells, small=SMALL, relations=relations)
-    # Then every small count is hidden, no zero is, and the attacker derives no hidden cell
+    # Then every small count is hidden, and the attacker derives no hidden cell
     assert {c.key for c in cells if 0 < c.value < SMALL} <= hidden
-    assert not [c for c in cells if c.key in hidden and c.value == 0]
     assert attacker_derives(cells, relations, hidden) == set()
+    # And the one person in a count of 1, who knows it, works out no other small count
+    # (beyond what the relations alone would tell them, which no hiding can change)
+    small = {c.key for c in cells if 0 < c.value < SMALL}
+    everything = {c.key for c in cells}
+    for one in {next(iter(c.terms)) for c in cells if c.value == 1 and len(c.terms) == 1}:
+        themselves = {c.key for c in cells if c.value == 1 and c.terms.get(one)}
+        anyway = attacker_derives(cells, relations, everything, knows=[one])
+        assert attacker_derives(cells, relations, hidden, knows=[one]) & small \
+            <= themselves | anyway
+
+
+def test_the_one_person_in_a_cell_cannot_subtract_themself():
+    # Given 5 = 1 + 4: both are small; the one person in the 1 knows it
+    cells = [Cell("a", 1, {"a": 1}), Cell("b", 4, {"b": 1}),
+             Cell("total", 5, {"a": 1, "b": 1}, priority=1)]
+    hidden = hidden_cells(cells, small=SMALL)
+    # Then the total is hidden too: with it, that person would know the 4
+    assert hidden == {"a", "b", "total"}
+    assert attacker_derives(cells, [], {"a", "b"}, knows=["a"]) == {"a", "b"}
+    assert attacker_derives(cells, [], hidden, knows=["a"]) == {"a"}
