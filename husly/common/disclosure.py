@@ -35,8 +35,6 @@ class Cell:
     # Higher first: a total is kept before its parts, as the reader needs it most.
     priority: int = 0
     printed: bool = True
-    # Primary suppression regardless of the value (a median of fewer than five values).
-    sensitive: bool = False
 
 
 @dataclass
@@ -57,17 +55,9 @@ class _Span:
     rows: list[tuple[int, dict[int, int | Fraction]]] = field(default_factory=list)
 
     def residual(self, vector: dict[int, int | Fraction]) -> dict[int, int | Fraction]:
-        r = dict(vector)
+        r = vector
         for pivot, row in self.rows:
-            v = r.get(pivot)
-            if v:
-                factor = _ratio(v, row[pivot])
-                for k, x in row.items():
-                    y = r.get(k, 0) - factor * x
-                    if y:
-                        r[k] = y
-                    else:
-                        r.pop(k, None)
+            r = _eliminate(r, pivot, row)
         return r
 
     def add(self, residual: dict[int, int | Fraction]) -> tuple[int, dict]:
@@ -122,20 +112,18 @@ def _in_span_of_two(p: dict, a: dict, b: dict) -> bool:
     return not _eliminate(p, min(b), b)
 
 
-def hidden_cells(cells: Iterable[Cell], *, small: int, relations: Iterable[Relation] = (),
-                 singletons: Iterable[Hashable] = ()) -> set[Hashable]:
+def hidden_cells(cells: Iterable[Cell], *, small: int,
+                 relations: Iterable[Relation] = ()) -> set[Hashable]:
     """The keys of the cells to show as hidden: the small ones and the fewest others chosen so
     that none of the small ones can be derived from the rest and the relations.
 
-    `singletons` are inner counts that are exactly 1: the one person in such a count knows
-    it, so no small cell may be derivable even with it known (GaussSuppression's singleton
-    problem). A small cell that is that person alone (value 1, made of the singleton) tells
-    them nothing new and is not checked against it. Every cell that is one inner count with
-    the value 1 makes that count a singleton without being named here."""
+    A cell that is one inner count with the value 1 makes that count a singleton: the one
+    person in it knows it, so no small cell may be derivable even with it known
+    (GaussSuppression's singleton problem). A small cell that is that person alone (value 1,
+    made of the singleton) tells them nothing new and is not checked against it."""
     cells = list(cells)
-    singletons = {*singletons, *(next(iter(c.terms)) for c in cells
-                                 if c.value == 1 and len(c.terms) == 1
-                                 and next(iter(c.terms.values())) == 1)}
+    singletons = {next(iter(c.terms)) for c in cells
+                  if c.value == 1 and len(c.terms) == 1 and next(iter(c.terms.values())) == 1}
     index: dict[Hashable, int] = {}
 
     def vector(terms) -> dict[int, int | Fraction]:
@@ -147,7 +135,7 @@ def hidden_cells(cells: Iterable[Cell], *, small: int, relations: Iterable[Relat
 
     relation_vectors = [vector(r.terms) for r in relations]
     cell_vectors = {c.key: vector(c.terms) for c in cells}
-    primary = [c for c in cells if c.sensitive or is_small(c.value, small)]
+    primary = [c for c in cells if is_small(c.value, small)]
     primary_keys = {c.key for c in primary}
     span = _Span()
     for v in relation_vectors:
@@ -172,7 +160,7 @@ def hidden_cells(cells: Iterable[Cell], *, small: int, relations: Iterable[Relat
         # Not the person alone, and not what the relations already tell them (no hiding
         # can help there).
         guarded = [c.key for c in primary if not (c.value == 1 and c.terms.get(key))
-                   and not _in_span_of_two(residuals[c.key], r, r)]
+                   and not _parallel(residuals[c.key], r)]
         if guarded:
             lonely[key] = (r, guarded)
     hidden = {c.key for c in primary if c.printed}
@@ -204,23 +192,3 @@ def hidden_cells(cells: Iterable[Cell], *, small: int, relations: Iterable[Relat
         # A singleton now in the published span is known to every reader anyway.
         lonely = {k: v for k, v in lonely.items() if v[0]}
     return hidden
-
-
-def derivable(cells: Iterable[Cell], hidden: set[Hashable],
-              relations: Iterable[Relation] = ()) -> set[Hashable]:
-    """The hidden cells whose value follows from the published ones and the relations: empty
-    for a table protected by `hidden_cells`. Used by the tests as the attacker's check."""
-    cells = list(cells)
-    index: dict[Hashable, int] = {}
-
-    def vector(terms):
-        return {index.setdefault(k, len(index)): v for k, v in terms.items() if v}
-
-    span = _Span()
-    for v in [vector(r.terms) for r in relations] + [
-            vector(c.terms) for c in cells if c.printed and c.key not in hidden]:
-        r = span.residual(v)
-        if r:
-            span.add(r)
-    return {c.key for c in cells if c.key in hidden or not c.printed
-            if not span.residual(vector(c.terms))}

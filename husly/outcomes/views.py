@@ -414,8 +414,8 @@ def process_table(staff, f):
     def count(n, key):
         return _shown(_or_hidden(n, key, hidden))
 
-    def share(key, figure=None):
-        return HIDDEN if key in hidden else exports.Percent(f[figure or key])
+    def share(key):
+        return HIDDEN if key in hidden else exports.Percent(f[key])
 
     def days(key):
         value = f[key]
@@ -759,7 +759,7 @@ def council_report(request):
         flow = selectors.monthly_flow(municipality=municipality)
         flow_headers, flow_rows, flow_facts = _flow_table(None, flow)
         stability_data = stability_report(municipality=municipality, filters={})
-        stability_hidden = disclosure.stability_hidden(stability_data, small=SMALL_CELL)
+        stability_hidden = _hidden(None, stability_data, disclosure.stability_hidden)
         audit = _council_audit(audit_figures(municipality=municipality))
         for table in audit.values():
             table["rows"] = _screen(table["rows"])
